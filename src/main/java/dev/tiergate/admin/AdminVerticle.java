@@ -1,0 +1,110 @@
+package dev.tiergate.admin;
+
+import dev.tiergate.config.AdminConfig;
+import dev.tiergate.config.Secret;
+import dev.tiergate.http.GatewayException;
+import dev.tiergate.routing.RoutingSnapshot;
+import dev.tiergate.routing.SnapshotHolder;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.function.IntConsumer;
+
+/**
+ * The admin port: {@code GET /admin/status} and the Prometheus scrape {@code GET /metrics}. Admin routes need the bearer
+ * {@code TIERGATE_ADMIN_TOKEN}; without a token they answer loopback clients only. The scrape is open to anyone who
+ * can reach the admin port (bound to loopback by default).
+ */
+public final class AdminVerticle extends VerticleBase {
+
+  private final AdminConfig config;
+  private final SnapshotHolder snapshots;
+  private final PrometheusMeterRegistry registry;
+  private final IntConsumer onListening;
+  private final long startedAt = System.currentTimeMillis();
+
+  public AdminVerticle(AdminConfig config, SnapshotHolder snapshots, PrometheusMeterRegistry registry,
+                       IntConsumer onListening) {
+    this.config = config;
+    this.snapshots = snapshots;
+    this.registry = registry;
+    this.onListening = onListening;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(this::scrape);
+    router.route("/admin/*").handler(this::authorize);
+    router.get("/admin/status").handler(this::status);
+    router.route().last().handler(ctx -> ctx.fail(GatewayException.notFound("not_found", "No such admin endpoint")));
+    router.route().failureHandler(AdminVerticle::failure);
+    return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(server -> onListening.accept(server.actualPort()));
+  }
+
+  private void scrape(RoutingContext ctx) {
+    ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+  }
+
+  private void authorize(RoutingContext ctx) {
+    if (config.token().isPresent()) {
+      Secret token = config.token().get();
+      String header = ctx.request().getHeader("authorization");
+      boolean ok = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+          && token.matches(header.substring(7).trim());
+      if (ok) {
+        ctx.next();
+      } else {
+        ctx.fail(GatewayException.unauthorized("Admin API needs 'Authorization: Bearer <TIERGATE_ADMIN_TOKEN>'"));
+      }
+      return;
+    }
+    if (isLoopback(ctx.request().remoteAddress().hostAddress())) {
+      ctx.next();
+    } else {
+      ctx.fail(GatewayException.forbidden("Without TIERGATE_ADMIN_TOKEN the admin API answers loopback clients only"));
+    }
+  }
+
+  private void status(RoutingContext ctx) {
+    RoutingSnapshot snapshot = snapshots.current();
+    JsonArray providers = new JsonArray();
+    snapshot.providers().values().forEach(p -> providers.add(new JsonObject()
+        .put("name", p.name()).put("family", p.family().wireName()).put("baseUrl", p.baseUrl().toString())
+        .put("local", p.local()).put("keyConfigured", p.apiKey().isPresent())));
+    JsonObject body = new JsonObject()
+        .put("status", "ok")
+        .put("uptimeMs", System.currentTimeMillis() - startedAt)
+        .put("snapshotVersion", snapshot.version())
+        .put("defaultTier", snapshot.defaultTier().wireName())
+        .put("models", snapshot.models().size())
+        .put("providers", providers);
+    ctx.response().putHeader("content-type", "application/json").end(body.toBuffer());
+  }
+
+  private static void failure(RoutingContext ctx) {
+    GatewayException error = ctx.failure() instanceof GatewayException e ? e
+        : GatewayException.internal("Internal admin error");
+    ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("message", error.getMessage())
+            .put("type", error.type()).put("code", error.code())).toBuffer());
+  }
+
+  private static boolean isLoopback(String address) {
+    try {
+      return address != null && InetAddress.getByName(address).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.tiergate.bus;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What happened to one request; published once per request on {@link Addresses#OUTCOMES}.
+ *
+ * @param requestId        the {@code X-Request-Id} answered to the client
+ * @param clientFormat     wire format the client spoke ({@code openai}, …)
+ * @param route            {@code local} or {@code cloud}
+ * @param tier             tier the request was planned for
+ * @param provider         provider that served (or last tried) the request; {@code none} when none was tried
+ * @param model            model key that served (or last tried) the request
+ * @param status           HTTP status answered to the client
+ * @param stream           whether the client asked for a stream
+ * @param fallback         whether a fallback target served it
+ * @param ttftMs           time to the first content byte sent to the client, -1 when none was sent
+ * @param durationMs       whole request, from arrival to the end of the response
+ * @param promptTokens     as reported by the upstream, -1 when unknown
+ * @param completionTokens as reported by the upstream, -1 when unknown
+ * @param finishReason     the upstream's finish reason, {@code null} when it never finished
+ * @param errorClass       {@code null} on success; otherwise a stable class such as {@code upstream_timeout}
+ */
+public record CallOutcome(String requestId, String clientFormat, String route, String tier, String provider,
+                          String model, int status, boolean stream, boolean fallback, double ttftMs, double durationMs,
+                          long promptTokens, long completionTokens, String finishReason, String errorClass) {
+
+  public boolean success() {
+    return errorClass == null;
+  }
+
+  /** JSON body for consumers across the cluster. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("requestId", requestId).put("clientFormat", clientFormat).put("route", route).put("tier", tier)
+        .put("provider", provider).put("model", model).put("status", status).put("stream", stream)
+        .put("fallback", fallback).put("ttftMs", ttftMs).put("durationMs", durationMs)
+        .put("promptTokens", promptTokens).put("completionTokens", completionTokens)
+        .put("finishReason", finishReason).put("errorClass", errorClass);
+  }
+}

@@ -1,0 +1,268 @@
+package dev.tiergate.config;
+
+import dev.tiergate.routing.Tier;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns {@code conf/tiergate.json} plus environment overrides (see CONTRACT.md) into a validated {@link GatewayConfig}.
+ * Runs once at start-up, before any verticle; every failure is a {@link ConfigException} naming the key.
+ */
+public final class ConfigLoader {
+
+  private final Map<String, String> env;
+
+  public ConfigLoader(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** Reads and validates the file at {@code path}. Blocking: start-up only. */
+  public GatewayConfig load(Path path) {
+    String text;
+    try {
+      text = Files.readString(path);
+    } catch (IOException e) {
+      throw new ConfigException("conf", "cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+    }
+    try {
+      return fromJson(new JsonObject(text));
+    } catch (DecodeException e) {
+      throw new ConfigException("conf", path + " is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  /** Validates an already parsed configuration document. */
+  public GatewayConfig fromJson(JsonObject root) {
+    JsonObject http = object(root, "http");
+    JsonObject admin = object(root, "admin");
+    JsonObject streaming = object(root, "streaming");
+    HttpConfig httpConfig = new HttpConfig(
+        envString("TIERGATE_HTTP_HOST", string(http, "http.host", "0.0.0.0")),
+        envInt("TIERGATE_HTTP_PORT", "http.port", integer(http, "http.port", 8080)),
+        integer(http, "http.instances", 0),
+        longValue(http, "http.maxBodyBytes", 32L * 1024 * 1024));
+    AdminConfig adminConfig = new AdminConfig(
+        envString("TIERGATE_ADMIN_HOST", string(admin, "admin.host", "127.0.0.1")),
+        envInt("TIERGATE_ADMIN_PORT", "admin.port", integer(admin, "admin.port", 8081)),
+        secretFromEnv("TIERGATE_ADMIN_TOKEN"));
+    StreamingConfig streamingConfig = new StreamingConfig(
+        longValue(streaming, "streaming.heartbeatMs", 15_000),
+        integer(streaming, "streaming.maxEventBytes", 4 * 1024 * 1024),
+        integer(streaming, "streaming.maxResponseBytes", 32 * 1024 * 1024));
+    Map<String, ProviderConfig> providers = providers(root);
+    Map<String, ModelConfig> models = models(root);
+    Map<Tier, String> tiers = tiers(root);
+    Tier defaultTier = Tier.parseConfig("defaultTier", string(root, "defaultTier", "sonnet"));
+    return new GatewayConfig(httpConfig, adminConfig, streamingConfig, providers, models, tiers, defaultTier,
+        clientKeys());
+  }
+
+  private Map<String, ProviderConfig> providers(JsonObject root) {
+    JsonObject defaults = object(root, "providerDefaults");
+    JsonObject all = object(root, "providers");
+    if (all.isEmpty()) {
+      throw new ConfigException("providers", "at least one provider is required");
+    }
+    Map<String, ProviderConfig> providers = new LinkedHashMap<>();
+    for (String name : all.fieldNames()) {
+      providers.put(name, provider(name, object(all, "providers." + name, name), defaults));
+    }
+    return providers;
+  }
+
+  private ProviderConfig provider(String name, JsonObject json, JsonObject defaults) {
+    String key = "providers." + name;
+    ProviderFamily family = ProviderFamily.parse(key + ".family", string(json, key + ".family", null));
+    String baseUrlEnv = string(json, key + ".baseUrlEnv", null);
+    String base = baseUrlEnv == null ? null : env.get(baseUrlEnv);
+    if (base == null || base.isBlank()) {
+      base = string(json, key + ".baseUrl", null);
+    }
+    if (base == null) {
+      throw new ConfigException(key + ".baseUrl", "missing");
+    }
+    URI baseUrl = uri(key + ".baseUrl", stripSlash(base) + string(json, key + ".pathSuffix", ""));
+    String apiKeyEnv = string(json, key + ".apiKeyEnv", null);
+    Optional<Secret> apiKey = apiKeyEnv == null ? Optional.empty() : secretFromEnv(apiKeyEnv);
+    JsonObject timeouts = object(defaults, "providerDefaults.timeouts").mergeIn(object(json, key + ".timeouts"));
+    String firstByteEnv = string(json, key + ".firstByteTimeoutEnv", null);
+    long firstByte = longValue(timeouts, key + ".timeouts.firstByteMs", 120_000);
+    if (firstByteEnv != null && env.containsKey(firstByteEnv)) {
+      firstByte = parseLong(firstByteEnv, env.get(firstByteEnv));
+    }
+    ProviderTimeouts providerTimeouts = new ProviderTimeouts(
+        longValue(timeouts, key + ".timeouts.connectMs", 5_000), firstByte,
+        longValue(timeouts, key + ".timeouts.idleMs", 60_000),
+        longValue(timeouts, key + ".timeouts.maxStreamMs", 900_000));
+    int poolSize = integer(json, key + ".poolSize", integer(defaults, "providerDefaults.poolSize", 1024));
+    boolean streamUsage = bool(json, key + ".streamUsage", true);
+    boolean local = bool(json, key + ".local", false);
+    return new ProviderConfig(name, family, baseUrl, apiKey, providerTimeouts, poolSize, streamUsage, local);
+  }
+
+  private Map<String, ModelConfig> models(JsonObject root) {
+    JsonObject all = object(root, "models");
+    Map<String, ModelConfig> models = new LinkedHashMap<>();
+    for (String name : all.fieldNames()) {
+      String key = "models." + name;
+      JsonObject json = object(all, key, name);
+      JsonArray fallbacks = array(json, key + ".fallbacks");
+      List<String> fallbackKeys = new ArrayList<>();
+      for (int i = 0; i < fallbacks.size(); i++) {
+        if (!(fallbacks.getValue(i) instanceof String fallback)) {
+          throw new ConfigException(key + ".fallbacks[" + i + "]", "must be a model key string");
+        }
+        fallbackKeys.add(fallback);
+      }
+      String provider = string(json, key + ".provider", null);
+      if (provider == null) {
+        throw new ConfigException(key + ".provider", "missing");
+      }
+      models.put(name, new ModelConfig(name, provider, string(json, key + ".upstreamModel", name),
+          Tier.parseConfig(key + ".tier", string(json, key + ".tier", "sonnet")), fallbackKeys));
+    }
+    return models;
+  }
+
+  private Map<Tier, String> tiers(JsonObject root) {
+    JsonObject json = object(root, "tiers");
+    Map<Tier, String> tiers = new EnumMap<>(Tier.class);
+    for (String name : json.fieldNames()) {
+      tiers.put(Tier.parseConfig("tiers." + name, name), string(json, "tiers." + name, null));
+    }
+    return tiers;
+  }
+
+  private List<Secret> clientKeys() {
+    String keys = env.get("TIERGATE_CLIENT_KEYS");
+    if (keys == null || keys.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(keys.split(",")).map(String::trim).filter(k -> !k.isEmpty()).map(Secret::new).toList();
+  }
+
+  private Optional<Secret> secretFromEnv(String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(new Secret(value.trim()));
+  }
+
+  private String envString(String name, String fallback) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  private int envInt(String name, String key, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    long parsed = parseLong(name, value);
+    Checks.port(key + " (from " + name + ")", (int) Math.max(Math.min(parsed, Integer.MAX_VALUE), Integer.MIN_VALUE));
+    return (int) parsed;
+  }
+
+  private static long parseLong(String key, String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "must be a whole number, got '" + value + "'");
+    }
+  }
+
+  private static URI uri(String key, String value) {
+    try {
+      URI uri = new URI(value);
+      if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        throw new ConfigException(key, "must be an http(s) URL with a host, got '" + value + "'");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ConfigException(key, "not a valid URL: '" + value + "'");
+    }
+  }
+
+  private static String stripSlash(String url) {
+    String trimmed = url.trim();
+    return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+  }
+
+  private static JsonObject object(JsonObject parent, String key) {
+    return object(parent, key, key.substring(key.lastIndexOf('.') + 1));
+  }
+
+  private static JsonObject object(JsonObject parent, String key, String field) {
+    Object value = parent.getValue(field);
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject json)) {
+      throw new ConfigException(key, "must be an object");
+    }
+    return json.copy();
+  }
+
+  private static JsonArray array(JsonObject parent, String key) {
+    Object value = parent.getValue(key.substring(key.lastIndexOf('.') + 1));
+    if (value == null) {
+      return new JsonArray();
+    }
+    if (!(value instanceof JsonArray json)) {
+      throw new ConfigException(key, "must be an array");
+    }
+    return json;
+  }
+
+  private static String string(JsonObject parent, String key, String fallback) {
+    Object value = parent.getValue(key.substring(key.lastIndexOf('.') + 1));
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof String text)) {
+      throw new ConfigException(key, "must be a string");
+    }
+    return text;
+  }
+
+  private static boolean bool(JsonObject parent, String key, boolean fallback) {
+    Object value = parent.getValue(key.substring(key.lastIndexOf('.') + 1));
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Boolean flag)) {
+      throw new ConfigException(key, "must be true or false");
+    }
+    return flag;
+  }
+
+  private static int integer(JsonObject parent, String key, int fallback) {
+    long value = longValue(parent, key, fallback);
+    if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
+      throw new ConfigException(key, "out of range: " + value);
+    }
+    return (int) value;
+  }
+
+  private static long longValue(JsonObject parent, String key, long fallback) {
+    Object value = parent.getValue(key.substring(key.lastIndexOf('.') + 1));
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+      throw new ConfigException(key, "must be a whole number");
+    }
+    return number.longValue();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tiergate.http;
+
+import dev.tiergate.bus.CallOutcome;
+import dev.tiergate.config.StreamingConfig;
+import dev.tiergate.provider.Upstreams;
+import dev.tiergate.routing.RouteDecision;
+import dev.tiergate.routing.RouteHints;
+import dev.tiergate.routing.RoutePlanner;
+import dev.tiergate.routing.SnapshotHolder;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
+
+/** {@code POST /v1/chat/completions}: parse, plan from the current snapshot, hand the call to a {@link ProxyCall}. */
+final class CompletionHandler implements Handler<RoutingContext> {
+
+  private final Vertx vertx;
+  private final SnapshotHolder snapshots;
+  private final Upstreams upstreams;
+  private final StreamingConfig streaming;
+  private final ErrorResponder errors;
+  private final Consumer<CallOutcome> outcomes;
+  private final long maxBodyBytes;
+
+  CompletionHandler(Vertx vertx, SnapshotHolder snapshots, Upstreams upstreams, StreamingConfig streaming,
+                    ErrorResponder errors, Consumer<CallOutcome> outcomes, long maxBodyBytes) {
+    this.vertx = vertx;
+    this.snapshots = snapshots;
+    this.upstreams = upstreams;
+    this.streaming = streaming;
+    this.errors = errors;
+    this.outcomes = outcomes;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    RequestBody.read(ctx.request(), maxBodyBytes)
+        .onSuccess(body -> {
+          try {
+            proxy(ctx, body);
+          } catch (GatewayException e) {
+            ctx.fail(e);
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void proxy(RoutingContext ctx, Buffer body) {
+    HttpServerRequest http = ctx.request();
+    ChatRequest request = ChatRequestParser.parse(body);
+    RouteHints hints = new RouteHints(request.model(), http.getHeader("x-tiergate-tier"),
+        http.getHeader("x-tiergate-purpose"));
+    RouteDecision decision = RoutePlanner.plan(hints, snapshots.current());
+    new ProxyCall(vertx, ctx.response(), request, decision, upstreams, streaming, errors, outcomes,
+        HeaderHygiene.forwardable(http.headers()), RequestIds.of(ctx), RequestIds.startNanos(ctx)).start();
+  }
+}

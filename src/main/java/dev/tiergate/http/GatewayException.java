@@ -1,0 +1,106 @@
+package dev.tiergate.http;
+
+/**
+ * The one error type of the gateway. Carries the HTTP status, the error type and code shown to clients, and a stable
+ * error class for outcomes and metrics. Stackless: these are expected outcomes, not bugs. Messages never contain
+ * secrets; {@link ErrorResponder} turns it into the client's wire format and logs it once.
+ *
+ * @see ErrorResponder
+ */
+public final class GatewayException extends RuntimeException {
+
+  private final int status;
+  private final String type;
+  private final String code;
+  private final String errorClass;
+  private final boolean retryable;
+  private final String retryAfter;
+
+  private GatewayException(int status, String type, String code, String errorClass, boolean retryable,
+                           String retryAfter, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.type = type;
+    this.code = code;
+    this.errorClass = errorClass;
+    this.retryable = retryable;
+    this.retryAfter = retryAfter;
+  }
+
+  public static GatewayException badRequest(String code, String message) {
+    return new GatewayException(400, "invalid_request_error", code, "bad_request", false, null, message);
+  }
+
+  public static GatewayException unauthorized(String message) {
+    return new GatewayException(401, "authentication_error", "invalid_api_key", "unauthorized", false, null, message);
+  }
+
+  public static GatewayException forbidden(String message) {
+    return new GatewayException(403, "permission_error", "forbidden", "forbidden", false, null, message);
+  }
+
+  public static GatewayException notFound(String code, String message) {
+    return new GatewayException(404, "invalid_request_error", code, "not_found", false, null, message);
+  }
+
+  public static GatewayException tooLarge(long limit) {
+    return new GatewayException(413, "invalid_request_error", "request_too_large", "too_large", false, null,
+        "Request body exceeds the limit of " + limit + " bytes");
+  }
+
+  /** An upstream 429: retryable on another target; the client sees 429 when no target is left. */
+  public static GatewayException rateLimited(String retryAfter, String message) {
+    return new GatewayException(429, "rate_limit_error", "rate_limit_exceeded", "upstream_rate_limited", true,
+        retryAfter, message);
+  }
+
+  /** The upstream failed or misbehaved; retryable unless it rejected the request itself. */
+  public static GatewayException badGateway(String errorClass, String message) {
+    return new GatewayException(502, "upstream_error", errorClass, errorClass, true, null, message);
+  }
+
+  /** The upstream refused the request as invalid (its 4xx); not retried, shown as the client's error. */
+  public static GatewayException upstreamRejected(int status, String message) {
+    int shown = status == 404 ? 404 : 400;
+    return new GatewayException(shown, "invalid_request_error", "upstream_rejected", "upstream_rejected", false, null,
+        message);
+  }
+
+  public static GatewayException unavailable(String code, String message, String retryAfter) {
+    return new GatewayException(503, "service_unavailable", code, code, true, retryAfter, message);
+  }
+
+  public static GatewayException timeout(String errorClass, String message) {
+    return new GatewayException(504, "timeout_error", errorClass, errorClass, true, null, message);
+  }
+
+  public static GatewayException internal(String message) {
+    return new GatewayException(500, "server_error", "internal_error", "internal_error", false, null, message);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String errorClass() {
+    return errorClass;
+  }
+
+  /** Whether the next target of a chain may be tried (only before the first byte reached the client). */
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** The {@code Retry-After} value to send, or null. */
+  public String retryAfter() {
+    return retryAfter;
+  }
+}

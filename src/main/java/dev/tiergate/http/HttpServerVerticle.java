@@ -1,0 +1,71 @@
+package dev.tiergate.http;
+
+import dev.tiergate.bus.Addresses;
+import dev.tiergate.bus.CallOutcome;
+import dev.tiergate.config.GatewayConfig;
+import dev.tiergate.provider.Upstreams;
+import dev.tiergate.routing.SnapshotHolder;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.function.IntConsumer;
+
+/**
+ * The public API, one instance per event loop. Owns its listener, its upstream clients (so a call's client and upstream
+ * connections share one event loop) and the relay. Reads routing snapshots from the {@link SnapshotHolder}; publishes
+ * one {@link CallOutcome} per request on {@link Addresses#OUTCOMES}.
+ */
+public final class HttpServerVerticle extends VerticleBase {
+
+  private final GatewayConfig config;
+  private final SnapshotHolder snapshots;
+  private final IntConsumer onListening;
+  private Upstreams upstreams;
+
+  public HttpServerVerticle(GatewayConfig config, SnapshotHolder snapshots, IntConsumer onListening) {
+    this.config = config;
+    this.snapshots = snapshots;
+    this.onListening = onListening;
+  }
+
+  @Override
+  public Future<?> start() {
+    upstreams = new Upstreams(vertx, config.providers());
+    ErrorResponder errors = new ErrorResponder(ClientFormat.OPENAI, config.http().maxBodyBytes());
+    Router router = Router.router(vertx);
+    router.route().handler(RequestIds::assign);
+    router.post("/v1/chat/completions")
+        .handler(new ClientAuth(config.clientKeys()))
+        .handler(new CompletionHandler(vertx, snapshots, upstreams, config.streaming(), errors,
+            outcome -> vertx.eventBus().publish(Addresses.OUTCOMES, outcome), config.http().maxBodyBytes()));
+    router.get("/v1/models").handler(new ClientAuth(config.clientKeys())).handler(new ModelsHandler(snapshots));
+    router.get("/healthz").handler(ctx -> json(ctx, new JsonObject().put("status", "ok")));
+    router.get("/readyz").handler(ctx -> {
+      boolean ready = snapshots.ready();
+      ctx.response().setStatusCode(ready ? 200 : 503);
+      json(ctx, new JsonObject().put("status", ready ? "ready" : "starting"));
+    });
+    router.route().last().handler(ctx -> ctx.fail(404));
+    router.route().failureHandler(errors::handle);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        .setTcpNoDelay(true)
+        .setCompressionSupported(false);
+    return vertx.createHttpServer(options)
+        .requestHandler(router)
+        .listen()
+        .onSuccess(server -> onListening.accept(server.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return upstreams == null ? Future.succeededFuture() : upstreams.close();
+  }
+
+  private static void json(io.vertx.ext.web.RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("content-type", "application/json").end(body.toBuffer());
+  }
+}

@@ -1,0 +1,286 @@
+package dev.tiergate.http;
+
+import dev.tiergate.bus.CallOutcome;
+import dev.tiergate.config.ProviderTimeouts;
+import dev.tiergate.config.StreamingConfig;
+import dev.tiergate.provider.ProviderAdapter;
+import dev.tiergate.provider.UpstreamRequest;
+import dev.tiergate.provider.Upstreams;
+import dev.tiergate.provider.Usage;
+import dev.tiergate.routing.RouteDecision;
+import dev.tiergate.routing.Target;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Consumer;
+
+/**
+ * One client request on its way through the chain of targets. Owns the call's state machine: attempts and fallback
+ * (only before content reached the client), first-byte / heartbeat / maximum-duration timers, cancellation when the
+ * client goes away, and the single {@link CallOutcome}. Runs on one event loop; never blocks.
+ */
+final class ProxyCall implements StreamRelay.Listener {
+
+  private static final Buffer HEARTBEAT = Buffer.buffer(": keep-alive\n\n");
+  private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+  private final Vertx vertx;
+  private final HttpServerResponse response;
+  private final ChatRequest request;
+  private final RouteDecision decision;
+  private final Upstreams upstreams;
+  private final StreamingConfig streaming;
+  private final ErrorResponder errors;
+  private final ClientFormat format;
+  private final Consumer<CallOutcome> outcomes;
+  private final MultiMap forwardHeaders;
+  private final String requestId;
+  private final long startNanos;
+
+  private int attempt = -1;
+  private Target target;
+  private HttpClientRequest upstreamRequest;
+  private StreamRelay relay;
+  private long firstByteTimer = -1;
+  private long heartbeatTimer = -1;
+  private long maxTimer = -1;
+  private boolean headersSent;
+  private boolean contentStarted;
+  private boolean finished;
+  private long firstContentNanos = -1;
+  private Usage usage = Usage.UNKNOWN;
+
+  ProxyCall(Vertx vertx, HttpServerResponse response, ChatRequest request, RouteDecision decision,
+            Upstreams upstreams, StreamingConfig streaming, ErrorResponder errors, Consumer<CallOutcome> outcomes,
+            MultiMap forwardHeaders, String requestId, long startNanos) {
+    this.vertx = vertx;
+    this.response = response;
+    this.request = request;
+    this.decision = decision;
+    this.upstreams = upstreams;
+    this.streaming = streaming;
+    this.errors = errors;
+    this.format = ClientFormat.OPENAI;
+    this.outcomes = outcomes;
+    this.forwardHeaders = forwardHeaders;
+    this.requestId = requestId;
+    this.startNanos = startNanos;
+  }
+
+  void start() {
+    response.closeHandler(v -> clientGone());
+    maxTimer = vertx.setTimer(decision.primary().provider().timeouts().maxStreamMs(), id -> onMaxDuration());
+    if (request.stream()) {
+      heartbeatTimer = vertx.setPeriodic(streaming.heartbeatMs(), id -> heartbeat());
+    }
+    tryNext();
+  }
+
+  private void tryNext() {
+    attempt++;
+    int seq = attempt;
+    target = decision.chain().get(seq);
+    ProviderTimeouts timeouts = target.provider().timeouts();
+    ProviderAdapter adapter = upstreams.adapter(target.provider().family());
+    UpstreamRequest prepared = adapter.prepare(request, target, MultiMap.caseInsensitiveMultiMap().addAll(forwardHeaders), requestId);
+    firstByteTimer = vertx.setTimer(timeouts.firstByteMs(), id -> onAttemptFailure(seq, GatewayException.timeout(
+        "upstream_timeout", "The upstream sent no answer within " + timeouts.firstByteMs() + " ms")));
+    upstreams.client(target.provider().name()).request(prepared.options())
+        .compose(req -> send(seq, req, prepared.body()))
+        .onSuccess(resp -> onResponse(seq, adapter, resp))
+        .onFailure(failure -> onAttemptFailure(seq, UpstreamFailures.classify(failure, timeouts)));
+  }
+
+  private Future<HttpClientResponse> send(int seq, HttpClientRequest req, Buffer body) {
+    if (finished || seq != attempt) {
+      req.reset();
+      return Future.failedFuture(UpstreamFailures.CANCELLED);
+    }
+    upstreamRequest = req;
+    return req.send(body);
+  }
+
+  private void onResponse(int seq, ProviderAdapter adapter, HttpClientResponse resp) {
+    if (finished || seq != attempt) {
+      resp.request().reset();
+      return;
+    }
+    resp.pause();
+    int status = resp.statusCode();
+    if (status < 200 || status > 299) {
+      BoundedBody.read(resp, ERROR_BODY_LIMIT)
+          .otherwiseEmpty()
+          .onComplete(ar -> onAttemptFailure(seq, adapter.mapError(status, resp.headers(), ar.result())));
+    } else if (!request.stream()) {
+      cancelTimer(firstByteTimer);
+      BoundedBody.read(resp, streaming.maxResponseBytes())
+          .onSuccess(body -> onCompletion(seq, adapter, body))
+          .onFailure(failure -> onAttemptFailure(seq, UpstreamFailures.classifyBody(failure)));
+    } else if (!isEventStream(resp)) {
+      BoundedBody.read(resp, ERROR_BODY_LIMIT).otherwiseEmpty().onComplete(ar -> onAttemptFailure(seq,
+          GatewayException.badGateway("upstream_not_streaming", "The upstream answered a stream request without SSE")));
+    } else {
+      relay = new StreamRelay(vertx, resp, response, adapter.newTap(request), streaming.maxEventBytes(),
+          target.provider().timeouts().idleMs(), this);
+      relay.start();
+    }
+  }
+
+  private void onCompletion(int seq, ProviderAdapter adapter, Buffer body) {
+    if (finished || seq != attempt) {
+      return;
+    }
+    try {
+      usage = adapter.readCompletion(body);
+    } catch (GatewayException e) {
+      onAttemptFailure(seq, e);
+      return;
+    }
+    upstreamRequest = null;
+    firstContentNanos = System.nanoTime();
+    commitHeaders("application/json");
+    response.end(body);
+    finish(200, null);
+  }
+
+  @Override
+  public void onFirstContent() {
+    cancelTimer(firstByteTimer);
+    cancelTimer(heartbeatTimer);
+    contentStarted = true;
+    firstContentNanos = System.nanoTime();
+    if (!headersSent) {
+      commitStreamHeaders();
+    }
+  }
+
+  @Override
+  public void onStreamEnd() {
+    if (finished) {
+      return;
+    }
+    if (!headersSent) {
+      commitStreamHeaders();
+    }
+    usage = relay.usage();
+    upstreamRequest = null;
+    response.end();
+    finish(200, null);
+  }
+
+  @Override
+  public void onStreamFailure(GatewayException error) {
+    onAttemptFailure(attempt, error);
+  }
+
+  private void onAttemptFailure(int seq, GatewayException error) {
+    if (finished || seq != attempt) {
+      return;
+    }
+    cancelTimer(firstByteTimer);
+    abortUpstream();
+    if (!contentStarted && error.retryable() && attempt + 1 < decision.chain().size()) {
+      tryNext();
+      return;
+    }
+    fail(error);
+  }
+
+  private void fail(GatewayException error) {
+    if (headersSent) {
+      response.end(format.errorFrame(error));
+      finish(200, error.errorClass());
+    } else {
+      errors.send(response, error, requestId);
+      finish(error.status(), error.errorClass());
+    }
+  }
+
+  private void heartbeat() {
+    if (finished || contentStarted) {
+      cancelTimer(heartbeatTimer);
+      return;
+    }
+    if (!headersSent) {
+      commitStreamHeaders();
+    }
+    if (!response.writeQueueFull()) {
+      response.write(HEARTBEAT.copy());
+    }
+  }
+
+  private void onMaxDuration() {
+    if (finished) {
+      return;
+    }
+    abortUpstream();
+    fail(GatewayException.timeout("upstream_max_duration", "The call exceeded the maximum duration of "
+        + decision.primary().provider().timeouts().maxStreamMs() + " ms"));
+  }
+
+  /** The client went away: cancel the upstream at once, whatever phase the call is in. */
+  private void clientGone() {
+    if (finished) {
+      return;
+    }
+    abortUpstream();
+    finish(499, "client_closed");
+  }
+
+  private void abortUpstream() {
+    if (relay != null) {
+      relay.stop();
+      usage = relay.usage();
+      relay = null;
+    }
+    if (upstreamRequest != null) {
+      upstreamRequest.reset();
+      upstreamRequest = null;
+    }
+  }
+
+  private void commitStreamHeaders() {
+    commitHeaders("text/event-stream; charset=utf-8");
+    response.setChunked(true)
+        .putHeader("cache-control", "no-cache")
+        .putHeader("x-accel-buffering", "no");
+  }
+
+  private void commitHeaders(String contentType) {
+    headersSent = true;
+    response.setStatusCode(200)
+        .putHeader("content-type", contentType)
+        .putHeader("x-tiergate-tier", decision.tier().wireName())
+        .putHeader("x-tiergate-route", target.route())
+        .putHeader("x-tiergate-provider", target.provider().name())
+        .putHeader("x-tiergate-model", target.model().key())
+        .putHeader("x-tiergate-fallback", Boolean.toString(attempt > 0));
+  }
+
+  private void finish(int status, String errorClass) {
+    finished = true;
+    cancelTimer(firstByteTimer);
+    cancelTimer(heartbeatTimer);
+    cancelTimer(maxTimer);
+    long now = System.nanoTime();
+    double ttftMs = firstContentNanos < 0 ? -1 : (firstContentNanos - startNanos) / 1e6;
+    outcomes.accept(new CallOutcome(requestId, format.wireName(), target.route(), decision.tier().wireName(),
+        target.provider().name(), target.model().key(), status, request.stream(), attempt > 0, ttftMs,
+        (now - startNanos) / 1e6, usage.promptTokens(), usage.completionTokens(), usage.finishReason(), errorClass));
+  }
+
+  private void cancelTimer(long id) {
+    if (id >= 0) {
+      vertx.cancelTimer(id);
+    }
+  }
+
+  private static boolean isEventStream(HttpClientResponse resp) {
+    String type = resp.getHeader("content-type");
+    return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
+  }
+}

@@ -1,0 +1,42 @@
+package dev.tiergate.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * First handler of every API route: records the arrival time and the request id (the client's {@code X-Request-Id}
+ * when it is a sane token, else a new one) and echoes the id on the response.
+ */
+final class RequestIds {
+
+  private static final String ID = "tiergate.requestId";
+  private static final String START = "tiergate.startNanos";
+  private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  private RequestIds() {
+  }
+
+  static void assign(RoutingContext ctx) {
+    ctx.put(START, System.nanoTime());
+    String offered = ctx.request().getHeader("x-request-id");
+    String id = offered != null && SANE.matcher(offered).matches() ? offered : generate();
+    ctx.put(ID, id);
+    ctx.response().putHeader("x-request-id", id);
+    ctx.next();
+  }
+
+  static String of(RoutingContext ctx) {
+    return ctx.get(ID);
+  }
+
+  static long startNanos(RoutingContext ctx) {
+    Long start = ctx.get(START);
+    return start == null ? System.nanoTime() : start;
+  }
+
+  private static String generate() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "tg-" + Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+  }
+}
