@@ -42,6 +42,8 @@ final class ProxyCall implements StreamRelay.Listener {
   private final long startNanos;
 
   private int attempt = -1;
+  /** The attempt whose callbacks still count; -1 once it failed, so late callbacks of a torn-down attempt are ignored. */
+  private int live = -1;
   private Target target;
   private HttpClientRequest upstreamRequest;
   private StreamRelay relay;
@@ -83,6 +85,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private void tryNext() {
     attempt++;
     int seq = attempt;
+    live = seq;
     target = decision.chain().get(seq);
     ProviderTimeouts timeouts = target.provider().timeouts();
     ProviderAdapter adapter = upstreams.adapter(target.provider().family());
@@ -96,7 +99,7 @@ final class ProxyCall implements StreamRelay.Listener {
   }
 
   private Future<HttpClientResponse> send(int seq, HttpClientRequest req, Buffer body) {
-    if (finished || seq != attempt) {
+    if (finished || seq != live) {
       req.reset();
       return Future.failedFuture(UpstreamFailures.CANCELLED);
     }
@@ -105,7 +108,7 @@ final class ProxyCall implements StreamRelay.Listener {
   }
 
   private void onResponse(int seq, ProviderAdapter adapter, HttpClientResponse resp) {
-    if (finished || seq != attempt) {
+    if (finished || seq != live) {
       resp.request().reset();
       return;
     }
@@ -131,7 +134,7 @@ final class ProxyCall implements StreamRelay.Listener {
   }
 
   private void onCompletion(int seq, ProviderAdapter adapter, Buffer body) {
-    if (finished || seq != attempt) {
+    if (finished || seq != live) {
       return;
     }
     try {
@@ -174,13 +177,14 @@ final class ProxyCall implements StreamRelay.Listener {
 
   @Override
   public void onStreamFailure(GatewayException error) {
-    onAttemptFailure(attempt, error);
+    onAttemptFailure(live, error);
   }
 
   private void onAttemptFailure(int seq, GatewayException error) {
-    if (finished || seq != attempt) {
+    if (finished || seq != live) {
       return;
     }
+    live = -1;
     cancelTimer(firstByteTimer);
     abortUpstream();
     if (!contentStarted && error.retryable() && attempt + 1 < decision.chain().size()) {
@@ -237,9 +241,10 @@ final class ProxyCall implements StreamRelay.Listener {
       usage = relay.usage();
       relay = null;
     }
-    if (upstreamRequest != null) {
-      upstreamRequest.reset();
-      upstreamRequest = null;
+    HttpClientRequest request = upstreamRequest;
+    upstreamRequest = null;
+    if (request != null) {
+      request.reset();
     }
   }
 

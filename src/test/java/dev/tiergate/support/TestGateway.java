@@ -1,0 +1,104 @@
+package dev.tiergate.support;
+
+import dev.tiergate.GatewayApp;
+import dev.tiergate.config.ConfigLoader;
+import dev.tiergate.config.GatewayConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Starts a real gateway (all verticles, port 0) whose providers point at in-process fakes. Provider {@code fake}
+ * serves {@code gpt-4o} (every tier); provider {@code backup} serves {@code backup-model}; {@code chained} is served by
+ * {@code fake} with {@code backup-model} as its fallback.
+ */
+public final class TestGateway {
+
+  /** The upstream key the gateway must send; tests assert it never leaks. */
+  public static final String UPSTREAM_KEY = "sk-upstream-SECRET-0123456789";
+
+  private final Map<String, String> env = new HashMap<>(Map.of("FAKE_KEY", UPSTREAM_KEY));
+  private final JsonObject conf;
+  private PrometheusMeterRegistry registry;
+  private GatewayApp.Running running;
+
+  private TestGateway(String primaryUrl, String backupUrl) {
+    JsonObject timeouts = new JsonObject().put("connectMs", 2000).put("firstByteMs", 5000).put("idleMs", 5000)
+        .put("maxStreamMs", 30000);
+    conf = new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1))
+        .put("admin", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("streaming", new JsonObject().put("heartbeatMs", 15000))
+        .put("providerDefaults", new JsonObject().put("poolSize", 64).put("timeouts", timeouts))
+        .put("providers", new JsonObject()
+            .put("fake", new JsonObject().put("family", "openai-compatible").put("baseUrl", primaryUrl)
+                .put("apiKeyEnv", "FAKE_KEY"))
+            .put("backup", new JsonObject().put("family", "openai-compatible").put("baseUrl", backupUrl)
+                .put("apiKeyEnv", "FAKE_KEY")))
+        .put("models", new JsonObject()
+            .put("gpt-4o", new JsonObject().put("provider", "fake").put("tier", "sonnet"))
+            .put("backup-model", new JsonObject().put("provider", "backup").put("tier", "sonnet"))
+            .put("chained", new JsonObject().put("provider", "fake").put("upstreamModel", "gpt-4o")
+                .put("tier", "sonnet").put("fallbacks", new JsonArray().add("backup-model"))))
+        .put("tiers", new JsonObject().put("haiku", "gpt-4o").put("sonnet", "gpt-4o").put("opus", "gpt-4o"));
+  }
+
+  public static TestGateway to(FakeUpstream primary) {
+    return new TestGateway(primary.baseUrl(), primary.baseUrl());
+  }
+
+  public static TestGateway to(FakeUpstream primary, FakeUpstream backup) {
+    return new TestGateway(primary.baseUrl(), backup.baseUrl());
+  }
+
+  public TestGateway heartbeatMs(long ms) {
+    conf.getJsonObject("streaming").put("heartbeatMs", ms);
+    return this;
+  }
+
+  public TestGateway maxBodyBytes(long bytes) {
+    conf.getJsonObject("http").put("maxBodyBytes", bytes);
+    return this;
+  }
+
+  public TestGateway timeouts(long firstByteMs, long idleMs, long maxStreamMs) {
+    conf.getJsonObject("providerDefaults").getJsonObject("timeouts")
+        .put("firstByteMs", firstByteMs).put("idleMs", idleMs).put("maxStreamMs", maxStreamMs);
+    return this;
+  }
+
+  public TestGateway env(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
+  public Future<TestGateway> start(Vertx vertx) {
+    GatewayConfig config = new ConfigLoader(env).fromJson(conf);
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return GatewayApp.deploy(vertx, config, registry).map(r -> {
+      running = r;
+      return this;
+    });
+  }
+
+  public int port() {
+    return running.httpPort();
+  }
+
+  public int adminPort() {
+    return running.adminPort();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port() + "/v1";
+  }
+}
