@@ -2,7 +2,6 @@ package dev.tiergate.support;
 
 import dev.tiergate.support.FakeUpstream.Exchange;
 import dev.tiergate.support.FakeUpstream.Scenario;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
@@ -62,26 +61,51 @@ public final class Scenarios {
     return exchange -> new Streamer(exchange, plan).start();
   }
 
+  /** Progress of a {@link #flood} answer, read by the test. */
+  public static final class FloodProbe {
+    private volatile long framesWritten;
+    private volatile boolean queueFull;
+    private volatile boolean finished;
+
+    public long framesWritten() {
+      return framesWritten;
+    }
+
+    /** Whether the fake's write queue is full right now (the gateway is not reading). */
+    public boolean queueFull() {
+      return queueFull;
+    }
+
+    public boolean finished() {
+      return finished;
+    }
+  }
+
   /**
-   * Streams {@code frames} as fast as the gateway reads them, completing {@code queueFull} when its write queue fills
-   * (the gateway stopped reading) and {@code drained} when it drains (the gateway read again).
+   * Streams {@code maxFrames} copies of {@code frame} as fast as the gateway reads them: writes until the write queue
+   * is full, waits for a drain, repeats; then [DONE].
    */
-  public static Scenario flood(String frame, int maxFrames, Promise<Void> queueFull, Promise<Void> drained) {
+  public static Scenario flood(String frame, int maxFrames, FloodProbe probe) {
     return exchange -> {
       HttpServerResponse response = exchange.request().response().setChunked(true)
           .putHeader("content-type", "text/event-stream");
-      for (int i = 0; i < maxFrames; i++) {
-        response.write(frame);
-        if (response.writeQueueFull()) {
-          queueFull.tryComplete();
-          response.drainHandler(v -> {
-            drained.tryComplete();
-            response.end("data: [DONE]\n\n");
-          });
-          return;
+      Buffer bytes = Buffer.buffer(frame);
+      Runnable[] fill = new Runnable[1];
+      fill[0] = () -> {
+        probe.queueFull = false;
+        while (probe.framesWritten < maxFrames) {
+          response.write(bytes.copy());
+          probe.framesWritten++;
+          if (response.writeQueueFull()) {
+            probe.queueFull = true;
+            response.drainHandler(v -> fill[0].run());
+            return;
+          }
         }
-      }
-      response.end("data: [DONE]\n\n");
+        response.end("data: [DONE]\n\n");
+        probe.finished = true;
+      };
+      fill[0].run();
     };
   }
 

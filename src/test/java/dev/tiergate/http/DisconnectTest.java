@@ -1,0 +1,113 @@
+package dev.tiergate.http;
+
+import dev.tiergate.support.FakeUpstream;
+import dev.tiergate.support.Http;
+import dev.tiergate.support.OpenAiFrames;
+import dev.tiergate.support.Scenarios;
+import dev.tiergate.support.Scenarios.StreamPlan;
+import dev.tiergate.support.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A client that goes away cancels its upstream call, in every phase: before the upstream answered, while waiting for
+ * the first token, and mid-stream. The fake upstream must see its connection closed within 1 s of the client leaving.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+class DisconnectTest {
+
+  private static final long CANCEL_BUDGET_MS = 1000;
+
+  private FakeUpstream fake;
+  private TestGateway gateway;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    FakeUpstream.start(vertx)
+        .compose(f -> {
+          fake = f;
+          // Long timeouts: only the client's disconnect may end these calls.
+          return TestGateway.to(f).timeouts(60_000, 60_000, 120_000).start(vertx);
+        })
+        .onSuccess(g -> gateway = g)
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void beforeUpstreamHeaders(Vertx vertx, VertxTestContext ctx) {
+    Promise<Void> upstreamGotRequest = Promise.promise();
+    fake.answer(exchange -> upstreamGotRequest.complete());
+    HttpClient client = vertx.createHttpClient();
+    open(client, true).onComplete(ctx.succeeding(request -> upstreamGotRequest.future()
+        .onSuccess(v -> closeAndExpectUpstreamClosed(vertx, ctx, request))));
+  }
+
+  @Test
+  void whileWaitingForTheFirstToken(Vertx vertx, VertxTestContext ctx) {
+    Promise<Void> headersSent = Promise.promise();
+    fake.answer(exchange -> exchange.request().response().setChunked(true)
+        .putHeader("content-type", "text/event-stream").writeHead().onComplete(ar -> headersSent.complete()));
+    HttpClient client = vertx.createHttpClient();
+    open(client, true).onComplete(ctx.succeeding(request -> headersSent.future()
+        // Give the gateway a moment to receive the upstream's headers before the client leaves.
+        .onSuccess(v -> vertx.setTimer(100, id -> closeAndExpectUpstreamClosed(vertx, ctx, request)))));
+  }
+
+  @Test
+  void midStream(Vertx vertx, VertxTestContext ctx) {
+    fake.answer(Scenarios.stream(StreamPlan.of(OpenAiFrames.stream(false, "a ", "b ", "c ", "d")).stallAfter(3)));
+    HttpClient client = vertx.createHttpClient();
+    open(client, true).onComplete(ctx.succeeding(request -> request.response().onComplete(ctx.succeeding(resp -> {
+      Buffer seen = Buffer.buffer();
+      resp.handler(chunk -> {
+        seen.appendBuffer(chunk);
+        if (seen.toString().contains("\"b \"")) {
+          resp.handler(null);
+          closeAndExpectUpstreamClosed(vertx, ctx, request);
+        }
+      });
+    }))));
+  }
+
+  @Test
+  void nonStreamingRequestWaitingForTheUpstream(Vertx vertx, VertxTestContext ctx) {
+    Promise<Void> upstreamGotRequest = Promise.promise();
+    fake.answer(exchange -> upstreamGotRequest.complete());
+    HttpClient client = vertx.createHttpClient();
+    open(client, false).onComplete(ctx.succeeding(request -> upstreamGotRequest.future()
+        .onSuccess(v -> closeAndExpectUpstreamClosed(vertx, ctx, request))));
+  }
+
+  private Future<HttpClientRequest> open(HttpClient client, boolean stream) {
+    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+            .setPort(gateway.port()).setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
+        .map(request -> {
+          request.end(Http.chat("gpt-4o", stream));
+          return request;
+        });
+  }
+
+  private void closeAndExpectUpstreamClosed(Vertx vertx, VertxTestContext ctx, HttpClientRequest request) {
+    long deadline = vertx.setTimer(CANCEL_BUDGET_MS, id -> ctx.failNow(
+        new AssertionError("the upstream connection was still open " + CANCEL_BUDGET_MS + " ms after the client left")));
+    fake.connectionClosed().onSuccess(at -> {
+      vertx.cancelTimer(deadline);
+      ctx.completeNow();
+    });
+    request.connection().close();
+  }
+}
