@@ -59,6 +59,7 @@ public final class Main implements Callable<Integer> {
       Vertx vertx = Vertx.builder()
           .with(new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
               .setEnabled(true)
+              .setJvmMetricsEnabled(true)
               .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
               .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
               .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)

@@ -43,10 +43,20 @@ final class CompletionHandler implements Handler<RoutingContext> {
           try {
             proxy(ctx, body);
           } catch (GatewayException e) {
-            ctx.fail(e);
+            reject(ctx, e);
           }
         })
-        .onFailure(ctx::fail);
+        .onFailure(failure -> reject(ctx, failure));
+  }
+
+  /** A request refused before any upstream was tried still yields its one outcome; labels stay bounded ("none"). */
+  private void reject(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof GatewayException error && !ctx.response().closed()) {
+      double durationMs = (System.nanoTime() - RequestIds.startNanos(ctx)) / 1e6;
+      outcomes.accept(new CallOutcome(RequestIds.of(ctx), ClientFormat.OPENAI.wireName(), "none", "none", "none",
+          "none", error.status(), false, false, -1, durationMs, -1, -1, null, error.errorClass()));
+    }
+    ctx.fail(failure);
   }
 
   private void proxy(RoutingContext ctx, Buffer body) {

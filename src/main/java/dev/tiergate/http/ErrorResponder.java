@@ -24,7 +24,7 @@ public final class ErrorResponder {
   /** Failure handler for a route: maps {@code ctx.failure()} or {@code ctx.statusCode()} and answers. */
   public void handle(RoutingContext ctx) {
     GatewayException error = toGatewayException(ctx);
-    send(ctx.response(), error, ctx.request().getHeader("x-request-id"));
+    send(ctx.response(), error, RequestIds.of(ctx));
   }
 
   /** Writes {@code error} if the response has not started; otherwise just closes it. */
@@ -69,12 +69,12 @@ public final class ErrorResponder {
         case 405 -> GatewayException.notFound("method_not_allowed", "Method not allowed");
         case 400 -> GatewayException.badRequest("invalid_request", "The request could not be read");
         default -> {
-          LOG.error("request {} failed with status {}", ctx.request().getHeader("x-request-id"), status);
+          LOG.error("request {} failed with status {}", RequestIds.of(ctx), status);
           yield GatewayException.internal("Internal gateway error");
         }
       };
     }
-    LOG.error("request {} failed unexpectedly", ctx.request().getHeader("x-request-id"), failure);
+    LOG.error("request {} failed unexpectedly", RequestIds.of(ctx), failure);
     return GatewayException.internal("Internal gateway error");
   }
 }

@@ -89,7 +89,14 @@ final class ProxyCall implements StreamRelay.Listener {
     target = decision.chain().get(seq);
     ProviderTimeouts timeouts = target.provider().timeouts();
     ProviderAdapter adapter = upstreams.adapter(target.provider().family());
-    UpstreamRequest prepared = adapter.prepare(request, target, MultiMap.caseInsensitiveMultiMap().addAll(forwardHeaders), requestId);
+    UpstreamRequest prepared;
+    try {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(forwardHeaders);
+      prepared = adapter.prepare(request, target, headers, requestId);
+    } catch (GatewayException e) {
+      onAttemptFailure(seq, e);
+      return;
+    }
     firstByteTimer = vertx.setTimer(timeouts.firstByteMs(), id -> onAttemptFailure(seq, GatewayException.timeout(
         "upstream_timeout", "The upstream sent no answer within " + timeouts.firstByteMs() + " ms")));
     upstreams.client(target.provider().name()).request(prepared.options())
