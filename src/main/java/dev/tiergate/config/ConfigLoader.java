@@ -94,19 +94,24 @@ public final class ConfigLoader {
     if (base == null) {
       throw new ConfigException(key + ".baseUrl", "missing");
     }
-    URI baseUrl = uri(key + ".baseUrl", stripSlash(base) + string(json, key + ".pathSuffix", ""));
+    String suffix = string(json, key + ".pathSuffix", "");
+    String root = stripSlash(base);
+    // OLLAMA_BASE_URL is the server root, but users often paste the /v1 URL: accept both.
+    URI baseUrl = uri(key + ".baseUrl", root.endsWith(suffix) ? root : root + suffix);
     String apiKeyEnv = string(json, key + ".apiKeyEnv", null);
     Optional<Secret> apiKey = apiKeyEnv == null ? Optional.empty() : secretFromEnv(apiKeyEnv);
     JsonObject timeouts = object(defaults, "providerDefaults.timeouts").mergeIn(object(json, key + ".timeouts"));
     String firstByteEnv = string(json, key + ".firstByteTimeoutEnv", null);
-    long firstByte = longValue(timeouts, key + ".timeouts.firstByteMs", 120_000);
-    if (firstByteEnv != null && env.containsKey(firstByteEnv)) {
-      firstByte = parseLong(firstByteEnv, env.get(firstByteEnv));
+    long firstByte = positive(timeouts, key + ".timeouts.firstByteMs", 120_000);
+    String firstByteOverride = firstByteEnv == null ? null : env.get(firstByteEnv);
+    if (firstByteOverride != null && !firstByteOverride.isBlank()) {
+      firstByte = parseLong(firstByteEnv, firstByteOverride);
+      Checks.atLeast(firstByteEnv, firstByte, 1);
     }
     ProviderTimeouts providerTimeouts = new ProviderTimeouts(
-        longValue(timeouts, key + ".timeouts.connectMs", 5_000), firstByte,
-        longValue(timeouts, key + ".timeouts.idleMs", 60_000),
-        longValue(timeouts, key + ".timeouts.maxStreamMs", 900_000));
+        positive(timeouts, key + ".timeouts.connectMs", 5_000), firstByte,
+        positive(timeouts, key + ".timeouts.idleMs", 60_000),
+        positive(timeouts, key + ".timeouts.maxStreamMs", 900_000));
     int poolSize = integer(json, key + ".poolSize", integer(defaults, "providerDefaults.poolSize", 1024));
     boolean streamUsage = bool(json, key + ".streamUsage", true);
     boolean local = bool(json, key + ".local", false);
@@ -253,6 +258,13 @@ public final class ConfigLoader {
       throw new ConfigException(key, "out of range: " + value);
     }
     return (int) value;
+  }
+
+  /** A timeout: checked here so that the error names the provider's key, not just {@code timeouts.…}. */
+  private static long positive(JsonObject parent, String key, long fallback) {
+    long value = longValue(parent, key, fallback);
+    Checks.atLeast(key, value, 1);
+    return value;
   }
 
   private static long longValue(JsonObject parent, String key, long fallback) {

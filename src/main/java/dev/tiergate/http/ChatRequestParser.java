@@ -47,8 +47,11 @@ public final class ChatRequestParser {
       }
       return node;
     } catch (StreamConstraintsException e) {
-      throw GatewayException.badRequest("invalid_json",
-          "The request body is nested deeper than " + JsonSupport.MAX_DEPTH + " levels");
+      // Jackson reports every parser limit this way; only one of them is about nesting.
+      String message = e.getOriginalMessage() != null && e.getOriginalMessage().contains("nesting depth")
+          ? "The request body is nested deeper than " + JsonSupport.MAX_DEPTH + " levels"
+          : "The request body holds a number, string or field name longer than the gateway accepts";
+      throw GatewayException.badRequest("invalid_json", message);
     } catch (JsonProcessingException e) {
       throw GatewayException.badRequest("invalid_json", "The request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

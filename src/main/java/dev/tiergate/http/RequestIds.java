@@ -37,6 +37,7 @@ final class RequestIds {
 
   private static String generate() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    return "tg-" + Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+    return "tg-" + Long.toHexString(random.nextLong() | Long.MIN_VALUE)
+        + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
   }
 }

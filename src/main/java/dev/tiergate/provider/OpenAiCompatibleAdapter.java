@@ -50,8 +50,8 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
   }
 
   @Override
-  public GatewayException mapError(int status, MultiMap headers, Buffer body) {
-    String message = Redactor.clip(errorMessage(body));
+  public GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body) {
+    String message = Redactor.clip(errorMessage(body), provider.apiKey());
     return switch (status) {
       case 429 -> GatewayException.rateLimited(headers.get("retry-after"), "The upstream is rate limiting: " + message);
       case 401, 403 -> GatewayException.badGateway("upstream_auth",
@@ -106,7 +106,8 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     } catch (java.io.IOException e) {
       // not JSON: fall through to the raw text
     }
-    return body.length() > 200 ? body.getString(0, 200) : body.toString();
+    // Redaction happens on the whole text before it is clipped, so a key is never cut into an unrecognisable piece.
+    return body.toString();
   }
 
   private static byte[] write(ObjectNode body) {

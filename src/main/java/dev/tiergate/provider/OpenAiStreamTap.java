@@ -37,7 +37,8 @@ public final class OpenAiStreamTap implements StreamTap {
     readFinishReason(chunk.get("choices"));
     JsonNode reported = chunk.get("usage");
     if (reported != null && reported.isObject()) {
-      usage = usage.withTokens(reported.path("prompt_tokens").asLong(-1), reported.path("completion_tokens").asLong(-1));
+      usage = usage.withTokens(reported.path("prompt_tokens").asLong(-1),
+          reported.path("completion_tokens").asLong(-1));
       JsonNode choices = chunk.get("choices");
       boolean usageOnly = choices == null || (choices.isArray() && choices.isEmpty());
       if (usageOnly && !clientWantsUsage) {

@@ -1,5 +1,6 @@
 package dev.tiergate.provider;
 
+import dev.tiergate.config.ProviderConfig;
 import dev.tiergate.http.ChatRequest;
 import dev.tiergate.http.GatewayException;
 import dev.tiergate.routing.Target;
@@ -20,7 +21,7 @@ public interface ProviderAdapter {
   UpstreamRequest prepare(ChatRequest request, Target target, MultiMap forwardHeaders, String requestId);
 
   /** Maps an upstream non-2xx answer to the gateway's error, without leaking what the upstream echoed of a key. */
-  GatewayException mapError(int status, MultiMap headers, Buffer body);
+  GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body);
 
   /** A new tap for one streamed call. */
   StreamTap newTap(ChatRequest request);

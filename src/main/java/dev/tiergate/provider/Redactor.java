@@ -1,5 +1,7 @@
 package dev.tiergate.provider;
 
+import dev.tiergate.config.Secret;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -16,10 +18,16 @@ public final class Redactor {
   }
 
   public static String clip(String text) {
+    return clip(text, Optional.empty());
+  }
+
+  /** Redacts key-shaped tokens and, when given, every occurrence of the provider's own key; then clips. */
+  public static String clip(String text, Optional<Secret> key) {
     if (text == null) {
       return "";
     }
-    String cleaned = KEY_LIKE.matcher(text).replaceAll("[redacted]");
+    String cleaned = key.map(k -> text.replace(k.value(), "[redacted]")).orElse(text);
+    cleaned = KEY_LIKE.matcher(cleaned).replaceAll("[redacted]");
     return cleaned.length() > MAX ? cleaned.substring(0, MAX) + "…" : cleaned;
   }
 }

@@ -18,6 +18,7 @@ public final class SseParser {
   private int scan;
   private int lineStart;
   private boolean skipLf;
+  private boolean lfOwed;
   private StringBuilder data;
   private String event;
 
@@ -42,8 +43,15 @@ public final class SseParser {
         if (b == '\n') {
           scan++;
           lineStart = scan;
+          if (lfOwed) {
+            // The LF of a CRLF blank line whose CR ended the previous chunk: pass it on as a blank event so that no
+            // byte is lost and buffered() does not count it as an unfinished event.
+            lfOwed = false;
+            eventStart = dispatchBlank(eventStart);
+          }
           continue;
         }
+        lfOwed = false;
       }
       if (b != '\n' && b != '\r') {
         scan++;
@@ -74,11 +82,17 @@ public final class SseParser {
       scan = end;
       skipLf = false;
     }
+    lfOwed = skipLf;
     SseEvent parsed = new SseEvent(pending.getBuffer(eventStart, end), event, data == null ? null : data.toString());
     data = null;
     event = null;
     sink.accept(parsed);
     return end;
+  }
+
+  private int dispatchBlank(int eventStart) {
+    sink.accept(new SseEvent(pending.getBuffer(eventStart, scan), null, null));
+    return scan;
   }
 
   private void field(int start, int end) {
