@@ -103,6 +103,17 @@ class FailureSemanticsTest {
   }
 
   @Test
+  void aClosedUpstreamPortIs502Unreachable(VertxTestContext ctx) {
+    backup.close()
+        .compose(v -> http.post("/v1/chat/completions", Http.chat("backup-model", true)))
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertEquals(502, r.status());
+          assertEquals("upstream_unreachable", r.json().getJsonObject("error").getString("code"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void connectionResetBeforeHeadersIs502(VertxTestContext ctx) {
     fake.answer(Scenarios.resetBeforeHeaders());
     http.post("/v1/chat/completions", Http.chat("gpt-4o", true)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
