@@ -63,13 +63,14 @@ public final class Main implements Callable<Integer> {
               .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
               .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
               .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
-              .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)))
+              .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+              .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
           .withMetrics(new MicrometerMetricsFactory(registry))
           .build();
       try {
         GatewayApp.Running running = GatewayApp.deploy(vertx, config, registry).await(60, TimeUnit.SECONDS);
-        LOG.info("tiergate listening on {}:{} (admin {}:{})", config.http().host(), running.httpPort(),
-            config.admin().host(), running.adminPort());
+        LOG.info("tiergate listening on {}:{} (admin {}:{}, native transport {})", config.http().host(),
+            running.httpPort(), config.admin().host(), running.adminPort(), vertx.isNativeTransportEnabled());
       } catch (Exception e) {
         LOG.error("tiergate failed to start: {}", e.getMessage());
         vertx.close();

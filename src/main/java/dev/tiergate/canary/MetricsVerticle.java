@@ -8,17 +8,30 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Consumes one {@link CallOutcome} per request from {@link Addresses#OUTCOMES} and keeps the request counters, latency
  * timers and token totals in the injected Micrometer registry. The rolling canary gate windows will live here too.
  * Labels are bounded: provider, model and route come from configuration, status and error class from a fixed set.
+ * Meters are looked up once per label set and cached: building tags per request costs more than the counting.
  */
 public final class MetricsVerticle extends VerticleBase {
 
   private final MeterRegistry registry;
+  private final Map<Labels, Meters> meters = new HashMap<>();
   private MessageConsumer<CallOutcome> consumer;
+
+  /** One label set of the request counter. */
+  private record Labels(String provider, String model, String route, int status, String error, boolean stream,
+                        boolean fallback) {
+  }
+
+  /** The meters an outcome with given labels updates. */
+  private record Meters(Counter requests, Timer duration, Timer ttft, Counter promptTokens, Counter completionTokens) {
+  }
 
   public MetricsVerticle(MeterRegistry registry) {
     this.registry = registry;
@@ -31,31 +44,45 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   private void record(CallOutcome outcome) {
-    String error = outcome.errorClass() == null ? "none" : outcome.errorClass();
-    Counter.builder("tiergate.requests")
-        .description("Completed requests by outcome")
-        .tags("provider", outcome.provider(), "model", outcome.model(), "route", outcome.route(),
-            "status", Integer.toString(outcome.status()), "error", error, "stream", Boolean.toString(outcome.stream()),
-            "fallback", Boolean.toString(outcome.fallback()))
-        .register(registry).increment();
-    Timer.builder("tiergate.request.duration")
-        .tags("provider", outcome.provider(), "route", outcome.route(), "stream", Boolean.toString(outcome.stream()))
-        .register(registry).record(Duration.ofNanos((long) (outcome.durationMs() * 1e6)));
+    Labels labels = new Labels(outcome.provider(), outcome.model(), outcome.route(), outcome.status(),
+        outcome.errorClass() == null ? "none" : outcome.errorClass(), outcome.stream(), outcome.fallback());
+    Meters m = meters.computeIfAbsent(labels, this::register);
+    m.requests().increment();
+    m.duration().record((long) (outcome.durationMs() * 1e6), TimeUnit.NANOSECONDS);
     if (outcome.ttftMs() >= 0) {
-      Timer.builder("tiergate.ttft")
-          .description("Time to first content byte sent to the client")
-          .tags("provider", outcome.provider(), "route", outcome.route())
-          .register(registry).record(Duration.ofNanos((long) (outcome.ttftMs() * 1e6)));
+      m.ttft().record((long) (outcome.ttftMs() * 1e6), TimeUnit.NANOSECONDS);
     }
-    tokens("prompt", outcome, outcome.promptTokens());
-    tokens("completion", outcome, outcome.completionTokens());
+    if (outcome.promptTokens() > 0) {
+      m.promptTokens().increment(outcome.promptTokens());
+    }
+    if (outcome.completionTokens() > 0) {
+      m.completionTokens().increment(outcome.completionTokens());
+    }
   }
 
-  private void tokens(String kind, CallOutcome outcome, long count) {
-    if (count > 0) {
-      Counter.builder("tiergate.tokens")
-          .tags("kind", kind, "provider", outcome.provider(), "model", outcome.model())
-          .register(registry).increment(count);
-    }
+  private Meters register(Labels l) {
+    String stream = Boolean.toString(l.stream());
+    return new Meters(
+        Counter.builder("tiergate.requests")
+            .description("Completed requests by outcome")
+            .tags("provider", l.provider(), "model", l.model(), "route", l.route(),
+                "status", Integer.toString(l.status()), "error", l.error(), "stream", stream,
+                "fallback", Boolean.toString(l.fallback()))
+            .register(registry),
+        Timer.builder("tiergate.request.duration")
+            .tags("provider", l.provider(), "route", l.route(), "stream", stream)
+            .register(registry),
+        Timer.builder("tiergate.ttft")
+            .description("Time to first content byte sent to the client")
+            .tags("provider", l.provider(), "route", l.route())
+            .register(registry),
+        tokens("prompt", l),
+        tokens("completion", l));
+  }
+
+  private Counter tokens(String kind, Labels l) {
+    return Counter.builder("tiergate.tokens")
+        .tags("kind", kind, "provider", l.provider(), "model", l.model())
+        .register(registry);
   }
 }

@@ -1,16 +1,21 @@
 package dev.tiergate.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.tiergate.http.GatewayException;
 import dev.tiergate.http.JsonSupport;
+import java.io.IOException;
 
 /**
- * Tap for OpenAI Chat Completions chunk streams. Each {@code data:} payload is parsed (they are small) so a malformed
- * frame or an upstream {@code error} event is caught before it reaches the client. The usage-only chunk that the
- * gateway asked for on its own account is dropped unless the client asked for it too.
+ * Tap for OpenAI Chat Completions chunk streams. Each {@code data:} payload is read with a streaming parser — every
+ * token is checked, so a malformed frame or an upstream {@code error} event is caught before it reaches the client, but
+ * no tree is built (this runs once per chunk). The usage-only chunk that the gateway asked for on its own account is
+ * dropped unless the client asked for it too.
  */
 public final class OpenAiStreamTap implements StreamTap {
+
+  private static final JsonFactory JSON = JsonSupport.MAPPER.getFactory();
 
   private final boolean clientWantsUsage;
   private Usage usage = Usage.UNKNOWN;
@@ -21,31 +26,18 @@ public final class OpenAiStreamTap implements StreamTap {
 
   @Override
   public TapAction inspect(SseEvent event) {
-    if (event.data() == null) {
+    String data = event.data();
+    if (data == null) {
       return TapAction.KEEPALIVE;
     }
-    String data = event.data();
     if (data.equals("[DONE]")) {
       return TapAction.DONE;
     }
-    JsonNode chunk = parse(data);
-    JsonNode error = chunk.get("error");
-    if (error != null && !error.isNull()) {
-      throw GatewayException.badGateway("upstream_stream_error", "The upstream reported an error mid-stream: "
-          + Redactor.clip(error.path("message").asText("unknown error")));
+    try (JsonParser parser = JSON.createParser(data)) {
+      return inspectChunk(parser);
+    } catch (IOException e) {
+      throw GatewayException.badGateway("upstream_malformed_stream", "The upstream sent a malformed stream event");
     }
-    readFinishReason(chunk.get("choices"));
-    JsonNode reported = chunk.get("usage");
-    if (reported != null && reported.isObject()) {
-      usage = usage.withTokens(reported.path("prompt_tokens").asLong(-1),
-          reported.path("completion_tokens").asLong(-1));
-      JsonNode choices = chunk.get("choices");
-      boolean usageOnly = choices == null || (choices.isArray() && choices.isEmpty());
-      if (usageOnly && !clientWantsUsage) {
-        return TapAction.DROP;
-      }
-    }
-    return TapAction.FORWARD;
   }
 
   @Override
@@ -53,31 +45,95 @@ public final class OpenAiStreamTap implements StreamTap {
     return usage;
   }
 
-  private void readFinishReason(JsonNode choices) {
-    if (choices == null || !choices.isArray()) {
-      return;
+  private TapAction inspectChunk(JsonParser parser) throws IOException {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      throw new com.fasterxml.jackson.core.JsonParseException(parser, "a chunk must be a JSON object");
     }
-    for (JsonNode choice : choices) {
-      JsonNode reason = choice.get("finish_reason");
-      if (reason != null && reason.isTextual()) {
-        usage = usage.withFinishReason(reason.asText());
+    int choices = -1;
+    boolean usageReported = false;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (field) {
+        case "error" -> {
+          if (value != JsonToken.VALUE_NULL) {
+            throw GatewayException.badGateway("upstream_stream_error",
+                "The upstream reported an error mid-stream: " + Redactor.clip(errorMessage(parser, value)));
+          }
+        }
+        case "choices" -> choices = readChoices(parser, value);
+        case "usage" -> usageReported = readUsage(parser, value);
+        default -> parser.skipChildren();
       }
     }
-  }
-
-  private static JsonNode parse(String data) {
-    try {
-      JsonNode node = JsonSupport.MAPPER.readTree(data);
-      if (node == null || !node.isObject()) {
-        throw malformed();
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw malformed();
+    if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+      throw new com.fasterxml.jackson.core.JsonParseException(parser, "trailing content after the chunk");
     }
+    return usageReported && choices <= 0 && !clientWantsUsage ? TapAction.DROP : TapAction.FORWARD;
   }
 
-  private static GatewayException malformed() {
-    return GatewayException.badGateway("upstream_malformed_stream", "The upstream sent a malformed stream event");
+  /** Counts the choices and records the last non-null finish reason. */
+  private int readChoices(JsonParser parser, JsonToken value) throws IOException {
+    if (value != JsonToken.START_ARRAY) {
+      parser.skipChildren();
+      return -1;
+    }
+    int count = 0;
+    while (parser.nextToken() == JsonToken.START_OBJECT) {
+      count++;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken token = parser.nextToken();
+        if (field.equals("finish_reason") && token == JsonToken.VALUE_STRING) {
+          usage = usage.withFinishReason(parser.getText());
+        } else {
+          parser.skipChildren();
+        }
+      }
+    }
+    return count;
+  }
+
+  private boolean readUsage(JsonParser parser, JsonToken value) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      return false;
+    }
+    long prompt = -1;
+    long completion = -1;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken token = parser.nextToken();
+      if (token == JsonToken.VALUE_NUMBER_INT && field.equals("prompt_tokens")) {
+        prompt = parser.getLongValue();
+      } else if (token == JsonToken.VALUE_NUMBER_INT && field.equals("completion_tokens")) {
+        completion = parser.getLongValue();
+      } else {
+        parser.skipChildren();
+      }
+    }
+    usage = usage.withTokens(prompt, completion);
+    return true;
+  }
+
+  private static String errorMessage(JsonParser parser, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return parser.getText();
+    }
+    String message = "unknown error";
+    if (value == JsonToken.START_OBJECT) {
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken token = parser.nextToken();
+        if (field.equals("message") && token == JsonToken.VALUE_STRING) {
+          message = parser.getText();
+        } else {
+          parser.skipChildren();
+        }
+      }
+    } else {
+      parser.skipChildren();
+    }
+    return message;
   }
 }
