@@ -18,9 +18,9 @@ import java.net.UnknownHostException;
 import java.util.function.IntConsumer;
 
 /**
- * The admin port: {@code GET /admin/status} and the Prometheus scrape {@code GET /metrics}. Admin routes need the
- * bearer {@code TIERGATE_ADMIN_TOKEN}; without a token they answer loopback clients only. The scrape is open to anyone who
- * can reach the admin port (bound to loopback by default).
+ * The admin port: {@code GET /admin/status} and the Prometheus scrape {@code GET /metrics}. Admin routes need
+ * the bearer {@code TIERGATE_ADMIN_TOKEN}; without a token they answer loopback clients only. The scrape is open to
+ * anyone who can reach the admin port (bound to loopback by default).
  */
 public final class AdminVerticle extends VerticleBase {
 

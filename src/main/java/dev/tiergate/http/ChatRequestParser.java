@@ -53,7 +53,8 @@ public final class ChatRequestParser {
           : "The request body holds a number, string or field name longer than the gateway accepts";
       throw GatewayException.badRequest("invalid_json", message);
     } catch (JsonProcessingException e) {
-      throw GatewayException.badRequest("invalid_json", "The request body is not valid JSON: " + e.getOriginalMessage());
+      throw GatewayException.badRequest("invalid_json",
+          "The request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw GatewayException.badRequest("invalid_json", "The request body could not be read as JSON");
     }

@@ -42,7 +42,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private final long startNanos;
 
   private int attempt = -1;
-  /** The attempt whose callbacks still count; -1 once it failed, so a torn-down attempt's late callbacks are ignored. */
+  /** The attempt whose callbacks still count; -1 once it failed, so late callbacks of a dead attempt are ignored. */
   private int live = -1;
   private Target target;
   private HttpClientRequest upstreamRequest;
@@ -124,7 +124,8 @@ final class ProxyCall implements StreamRelay.Listener {
     if (status < 200 || status > 299) {
       BoundedBody.read(resp, ERROR_BODY_LIMIT)
           .otherwiseEmpty()
-          .onComplete(ar -> onAttemptFailure(seq, adapter.mapError(target.provider(), status, resp.headers(), ar.result())));
+          .onComplete(ar -> onAttemptFailure(seq,
+              adapter.mapError(target.provider(), status, resp.headers(), ar.result())));
     } else if (!request.stream()) {
       cancelTimer(firstByteTimer);
       BoundedBody.read(resp, streaming.maxResponseBytes())

@@ -6,9 +6,9 @@ import java.util.function.Consumer;
 
 /**
  * Incremental Server-Sent Events parser (WHATWG rules: lines end with CRLF, LF or CR; a blank line ends an event;
- * {@code :} starts a comment; one leading space after the colon is dropped). Feed it bytes as they arrive: frames may be
- * split anywhere, even inside a UTF-8 character, because text is decoded only from whole lines. Memory is bounded by
- * {@code maxEventBytes}. Not thread-safe: one parser per stream, used on its event loop.
+ * {@code :} starts a comment; one leading space after the colon is dropped). Feed it bytes as they arrive: frames may
+ * be split anywhere, even inside a UTF-8 character, because text is decoded only from whole lines. Memory is bounded
+ * by {@code maxEventBytes}. Not thread-safe: one parser per stream, used on its event loop.
  */
 public final class SseParser {
 

@@ -103,7 +103,7 @@ class DisconnectTest {
 
   private void closeAndExpectUpstreamClosed(Vertx vertx, VertxTestContext ctx, HttpClientRequest request) {
     long deadline = vertx.setTimer(CANCEL_BUDGET_MS, id -> ctx.failNow(
-        new AssertionError("the upstream connection was still open " + CANCEL_BUDGET_MS + " ms after the client left")));
+        new AssertionError("the upstream connection was open " + CANCEL_BUDGET_MS + " ms after the client left")));
     fake.connectionClosed().onSuccess(at -> {
       vertx.cancelTimer(deadline);
       ctx.completeNow();

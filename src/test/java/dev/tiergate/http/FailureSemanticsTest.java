@@ -44,7 +44,7 @@ class FailureSemanticsTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    vertx.eventBus().<CallOutcome>localConsumer(Addresses.OUTCOMES, message -> firstOutcome.tryComplete(message.body()));
+    vertx.eventBus().<CallOutcome>localConsumer(Addresses.OUTCOMES, m -> firstOutcome.tryComplete(m.body()));
     Future.all(FakeUpstream.start(vertx), FakeUpstream.start(vertx))
         .compose(both -> {
           fake = both.resultAt(0);
