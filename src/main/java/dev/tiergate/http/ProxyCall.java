@@ -122,22 +122,32 @@ final class ProxyCall implements StreamRelay.Listener {
     resp.pause();
     int status = resp.statusCode();
     if (status < 200 || status > 299) {
-      BoundedBody.read(resp, ERROR_BODY_LIMIT)
-          .otherwiseEmpty()
-          .onComplete(ar -> onAttemptFailure(seq,
-              adapter.mapError(target.provider(), status, resp.headers(), ar.result())));
+      BoundedBody.read(resp, ERROR_BODY_LIMIT).onComplete(ar -> {
+        keepConnection(seq, ar.succeeded());
+        onAttemptFailure(seq, adapter.mapError(target.provider(), status, resp.headers(), ar.result()));
+      });
     } else if (!request.stream()) {
       cancelTimer(firstByteTimer);
       BoundedBody.read(resp, streaming.maxResponseBytes())
           .onSuccess(body -> onCompletion(seq, adapter, body))
           .onFailure(failure -> onAttemptFailure(seq, UpstreamFailures.classifyBody(failure)));
     } else if (!isEventStream(resp)) {
-      BoundedBody.read(resp, ERROR_BODY_LIMIT).otherwiseEmpty().onComplete(ar -> onAttemptFailure(seq,
-          GatewayException.badGateway("upstream_not_streaming", "The upstream answered a stream request without SSE")));
+      BoundedBody.read(resp, ERROR_BODY_LIMIT).onComplete(ar -> {
+        keepConnection(seq, ar.succeeded());
+        onAttemptFailure(seq, GatewayException.badGateway("upstream_not_streaming",
+            "The upstream answered a stream request without SSE"));
+      });
     } else {
       relay = new StreamRelay(vertx, resp, response, adapter.newTap(request), streaming.maxEventBytes(),
           target.provider().timeouts().idleMs(), this);
       relay.start();
+    }
+  }
+
+  /** An upstream answer read to its end leaves a reusable connection: do not reset it when the attempt fails. */
+  private void keepConnection(int seq, boolean answerComplete) {
+    if (answerComplete && seq == live) {
+      upstreamRequest = null;
     }
   }
 
