@@ -19,7 +19,7 @@ set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-COMMAND_LINE="$(env | grep -E '^BENCH_' | sort | tr '\n' ' ')loadtest/bench.sh${*:+ $*}"
+COMMAND_LINE="$( (env | grep -E '^BENCH_' || true) | sort | tr '\n' ' ')loadtest/bench.sh${*:+ $*}"
 
 DURATION=${BENCH_DURATION:-15}
 WARMUP=${BENCH_WARMUP:-5}

@@ -66,7 +66,8 @@ public final class ErrorResponder {
         case 413 -> GatewayException.tooLarge(maxBodyBytes);
         case 404 -> GatewayException.notFound("not_found", "No such endpoint: " + ctx.request().method() + " "
             + ctx.request().path());
-        case 405 -> GatewayException.notFound("method_not_allowed", "Method not allowed");
+        case 405 -> GatewayException.methodNotAllowed(ctx.request().method() + " is not allowed on "
+            + ctx.request().path());
         case 400 -> GatewayException.badRequest("invalid_request", "The request could not be read");
         default -> {
           LOG.error("request {} failed with status {}", RequestIds.of(ctx), status);

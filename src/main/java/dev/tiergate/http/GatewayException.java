@@ -43,6 +43,11 @@ public final class GatewayException extends RuntimeException {
     return new GatewayException(404, "invalid_request_error", code, "not_found", false, null, message);
   }
 
+  public static GatewayException methodNotAllowed(String message) {
+    return new GatewayException(405, "invalid_request_error", "method_not_allowed", "bad_request", false, null,
+        message);
+  }
+
   public static GatewayException tooLarge(long limit) {
     return new GatewayException(413, "invalid_request_error", "request_too_large", "too_large", false, null,
         "Request body exceeds the limit of " + limit + " bytes");

@@ -47,8 +47,10 @@ public final class HttpServerVerticle extends VerticleBase {
       ctx.response().setStatusCode(ready ? 200 : 503);
       json(ctx, new JsonObject().put("status", ready ? "ready" : "starting"));
     });
-    router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(errors::handle);
+    // Unmatched paths (404) and methods (405) never reach a route's failure handler.
+    router.errorHandler(404, errors::handle);
+    router.errorHandler(405, errors::handle);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
