@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tiergate.support.FakeUpstream;
+import dev.tiergate.support.Fixture;
 import dev.tiergate.support.Http;
 import dev.tiergate.support.OpenAiFrames;
 import dev.tiergate.support.Scenarios;
@@ -39,12 +40,11 @@ class BackpressureTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    FakeUpstream.start(vertx)
-        .compose(f -> {
-          fake = f;
-          return TestGateway.to(f).timeouts(10_000, 10_000, 60_000).start(vertx);
+    Fixture.start(vertx, gw -> gw.timeouts(10_000, 10_000, 60_000))
+        .onSuccess(f -> {
+          fake = f.fake();
+          gateway = f.gateway();
         })
-        .onSuccess(g -> gateway = g)
         .onComplete(ctx.succeedingThenComplete());
   }
 

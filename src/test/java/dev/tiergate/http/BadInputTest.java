@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tiergate.support.FakeUpstream;
+import dev.tiergate.support.Fixture;
 import dev.tiergate.support.Http;
 import dev.tiergate.support.TestGateway;
 import io.vertx.core.Future;
@@ -61,14 +62,11 @@ class BadInputTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    FakeUpstream.start(vertx)
-        .compose(f -> {
-          fake = f;
-          return TestGateway.to(f).maxBodyBytes(LIMIT).env("TIERGATE_CLIENT_KEYS", "k1,k2").start(vertx);
-        })
-        .onSuccess(g -> {
-          gateway = g;
-          http = new Http(vertx, g.port());
+    Fixture.start(vertx, gw -> gw.maxBodyBytes(LIMIT).env("TIERGATE_CLIENT_KEYS", "k1,k2"))
+        .onSuccess(f -> {
+          fake = f.fake();
+          gateway = f.gateway();
+          http = f.http();
         })
         .onComplete(ctx.succeedingThenComplete());
   }

@@ -1,6 +1,7 @@
 package dev.tiergate.http;
 
 import dev.tiergate.support.FakeUpstream;
+import dev.tiergate.support.Fixture;
 import dev.tiergate.support.Http;
 import dev.tiergate.support.OpenAiFrames;
 import dev.tiergate.support.Scenarios;
@@ -37,13 +38,12 @@ class DisconnectTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    FakeUpstream.start(vertx)
-        .compose(f -> {
-          fake = f;
-          // Long timeouts: only the client's disconnect may end these calls.
-          return TestGateway.to(f).timeouts(60_000, 60_000, 120_000).start(vertx);
+    // Long timeouts: only the client's disconnect may end these calls.
+    Fixture.start(vertx, gw -> gw.timeouts(60_000, 60_000, 120_000))
+        .onSuccess(f -> {
+          fake = f.fake();
+          gateway = f.gateway();
         })
-        .onSuccess(g -> gateway = g)
         .onComplete(ctx.succeedingThenComplete());
   }
 

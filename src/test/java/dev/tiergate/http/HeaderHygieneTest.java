@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tiergate.support.FakeUpstream;
+import dev.tiergate.support.Fixture;
 import dev.tiergate.support.Http;
 import dev.tiergate.support.OpenAiFrames;
 import dev.tiergate.support.Scenarios;
@@ -48,14 +49,11 @@ class HeaderHygieneTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    FakeUpstream.start(vertx)
-        .compose(f -> {
-          fake = f;
-          return TestGateway.to(f).start(vertx);
-        })
-        .onSuccess(g -> {
-          http = new Http(vertx, g.port());
-          admin = new Http(vertx, g.adminPort());
+    Fixture.start(vertx)
+        .onSuccess(f -> {
+          fake = f.fake();
+          http = f.http();
+          admin = new Http(vertx, f.gateway().adminPort());
         })
         .onComplete(ctx.succeedingThenComplete());
   }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tiergate.support.FakeUpstream;
+import dev.tiergate.support.Fixture;
 import dev.tiergate.support.Http;
 import dev.tiergate.support.OpenAiFrames;
 import dev.tiergate.support.Scenarios;
 import dev.tiergate.support.Scenarios.StreamPlan;
-import dev.tiergate.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -33,12 +33,11 @@ class HeartbeatTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    FakeUpstream.start(vertx)
-        .compose(f -> {
-          fake = f;
-          return TestGateway.to(f).heartbeatMs(100).timeouts(1_500, 5_000, 20_000).start(vertx);
+    Fixture.start(vertx, gw -> gw.heartbeatMs(100).timeouts(1_500, 5_000, 20_000))
+        .onSuccess(f -> {
+          fake = f.fake();
+          http = f.http();
         })
-        .onSuccess(g -> http = new Http(vertx, g.port()))
         .onComplete(ctx.succeedingThenComplete());
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tiergate.support.FakeUpstream;
+import dev.tiergate.support.Fixture;
 import dev.tiergate.support.Http;
 import dev.tiergate.support.OpenAiFrames;
 import dev.tiergate.support.Scenarios;
@@ -33,12 +34,11 @@ class StreamingRelayTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    FakeUpstream.start(vertx)
-        .compose(f -> {
-          fake = f;
-          return TestGateway.to(f).start(vertx);
+    Fixture.start(vertx)
+        .onSuccess(f -> {
+          fake = f.fake();
+          http = f.http();
         })
-        .onSuccess(gateway -> http = new Http(vertx, gateway.port()))
         .onComplete(ctx.succeedingThenComplete());
   }
 
