@@ -80,7 +80,7 @@ public final class AdminVerticle extends VerticleBase {
     RoutingSnapshot snapshot = snapshots.current();
     JsonArray providers = new JsonArray();
     snapshot.providers().values().forEach(p -> providers.add(new JsonObject()
-        .put("name", p.name()).put("family", p.family().wireName()).put("baseUrl", p.baseUrl().toString())
+        .put("name", p.name()).put("family", p.family().wireName()).put("baseUrl", p.displayUrl())
         .put("local", p.local()).put("keyConfigured", p.apiKey().isPresent())));
     JsonObject body = new JsonObject()
         .put("status", "ok")

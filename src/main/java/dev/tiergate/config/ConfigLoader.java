@@ -187,16 +187,21 @@ public final class ConfigLoader {
     }
   }
 
-  private static URI uri(String key, String value) {
+  private static URI uri(String key, String raw) {
+    // A URL may carry credentials ("https://user:secret@host"): never echo them in an error.
+    String value = raw.replaceAll("//[^/@]*@", "//***@");
     try {
-      URI uri = new URI(value);
-      if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-        throw new ConfigException(key, "must be an http(s) URL with a host, got '" + value + "'");
-      }
-      return uri;
+      return checkedUri(key, new URI(raw), value);
     } catch (URISyntaxException e) {
       throw new ConfigException(key, "not a valid URL: '" + value + "'");
     }
+  }
+
+  private static URI checkedUri(String key, URI uri, String shown) {
+    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      throw new ConfigException(key, "must be an http(s) URL with a host, got '" + shown + "'");
+    }
+    return uri;
   }
 
   private static String stripSlash(String url) {

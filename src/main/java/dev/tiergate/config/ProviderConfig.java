@@ -35,6 +35,12 @@ public record ProviderConfig(String name, ProviderFamily family, URI baseUrl, Op
     return baseUrl.getPort() > 0 ? baseUrl.getPort() : tls() ? 443 : 80;
   }
 
+  /** The base URL for display: any user-info (credentials) in it is masked. */
+  public String displayUrl() {
+    return baseUrl.getRawUserInfo() == null ? baseUrl.toString()
+        : baseUrl.toString().replace(baseUrl.getRawUserInfo() + "@", "***@");
+  }
+
   /** The base URL's path without a trailing slash ("" for the root). */
   public String basePath() {
     String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();

@@ -199,6 +199,17 @@ class ConfigLoaderTest {
     assertFalse(error.getMessage().contains(OPENAI_KEY), error.getMessage());
   }
 
+  @Test
+  void credentialsInABaseUrlAreNeverEchoed() {
+    ConfigException error = assertThrows(ConfigException.class, () -> new ConfigLoader(
+        Map.of("OPENAI_BASE_URL", "ftp://proxy-user:s3cret-pass@proxy.internal/v1")).load(SHIPPED));
+    assertTrue(error.getMessage().startsWith("providers.openai.baseUrl: "), error.getMessage());
+    assertFalse(error.getMessage().contains("s3cret-pass"), error.getMessage());
+    GatewayConfig config = new ConfigLoader(
+        Map.of("OPENAI_BASE_URL", "https://proxy-user:s3cret-pass@proxy.internal/v1")).load(SHIPPED);
+    assertEquals("https://***@proxy.internal/v1", config.providers().get("openai").displayUrl());
+  }
+
   private static Arguments bad(String key, Map<String, String> env, Consumer<JsonObject> change) {
     return Arguments.of(key, env, change);
   }
