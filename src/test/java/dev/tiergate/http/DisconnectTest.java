@@ -1,5 +1,7 @@
 package dev.tiergate.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.tiergate.support.FakeUpstream;
 import dev.tiergate.support.Fixture;
 import dev.tiergate.support.Http;
@@ -12,8 +14,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -90,6 +94,31 @@ class DisconnectTest {
     HttpClient client = vertx.createHttpClient();
     open(client, false).onComplete(ctx.succeeding(request -> upstreamGotRequest.future()
         .onSuccess(v -> closeAndExpectUpstreamClosed(vertx, ctx, request))));
+  }
+
+  @Test
+  void http2StreamResetMidStream(Vertx vertx, VertxTestContext ctx) {
+    // An HTTP/2 client leaves by resetting its stream; the connection (shared by other streams) stays open.
+    fake.answer(Scenarios.stream(StreamPlan.of(OpenAiFrames.stream(false, "a ", "b ", "c ", "d")).stallAfter(3)));
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    open(client, true).onComplete(ctx.succeeding(request -> request.response().onComplete(ctx.succeeding(resp -> {
+      ctx.verify(() -> assertEquals(HttpVersion.HTTP_2, resp.version()));
+      Buffer seen = Buffer.buffer();
+      resp.handler(chunk -> {
+        seen.appendBuffer(chunk);
+        if (seen.toString().contains("\"b \"")) {
+          resp.handler(null);
+          long deadline = vertx.setTimer(CANCEL_BUDGET_MS, id -> ctx.failNow(new AssertionError(
+              "the upstream connection was open " + CANCEL_BUDGET_MS + " ms after the client reset its stream")));
+          fake.connectionClosed().onSuccess(at -> {
+            vertx.cancelTimer(deadline);
+            ctx.completeNow();
+          });
+          request.reset();
+        }
+      });
+    }))));
   }
 
   private Future<HttpClientRequest> open(HttpClient client, boolean stream) {
