@@ -2,6 +2,7 @@ package dev.tiergate.admin;
 
 import dev.tiergate.config.AdminConfig;
 import dev.tiergate.config.Secret;
+import dev.tiergate.http.ClientFormat;
 import dev.tiergate.http.GatewayException;
 import dev.tiergate.routing.RoutingSnapshot;
 import dev.tiergate.routing.SnapshotHolder;
@@ -96,8 +97,7 @@ public final class AdminVerticle extends VerticleBase {
     GatewayException error = ctx.failure() instanceof GatewayException e ? e
         : GatewayException.internal("Internal admin error");
     ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("message", error.getMessage())
-            .put("type", error.type()).put("code", error.code())).toBuffer());
+        .end(ClientFormat.OPENAI.errorBody(error));
   }
 
   private static boolean isLoopback(String address) {

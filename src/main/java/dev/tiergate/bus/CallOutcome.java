@@ -1,7 +1,5 @@
 package dev.tiergate.bus;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * What happened to one request; published once per request on {@link Addresses#OUTCOMES}.
  *
@@ -27,15 +25,5 @@ public record CallOutcome(String requestId, String clientFormat, String route, S
 
   public boolean success() {
     return errorClass == null;
-  }
-
-  /** JSON body for consumers across the cluster. */
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("requestId", requestId).put("clientFormat", clientFormat).put("route", route).put("tier", tier)
-        .put("provider", provider).put("model", model).put("status", status).put("stream", stream)
-        .put("fallback", fallback).put("ttftMs", ttftMs).put("durationMs", durationMs)
-        .put("promptTokens", promptTokens).put("completionTokens", completionTokens)
-        .put("finishReason", finishReason).put("errorClass", errorClass);
   }
 }

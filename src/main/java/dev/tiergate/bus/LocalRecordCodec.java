@@ -15,10 +15,6 @@ public final class LocalRecordCodec<T extends Record> implements MessageCodec<T,
     this.type = type;
   }
 
-  public Class<T> type() {
-    return type;
-  }
-
   @Override
   public void encodeToWire(Buffer buffer, T value) {
     throw new UnsupportedOperationException(type.getSimpleName() + " is local-only; send JSON across the cluster");

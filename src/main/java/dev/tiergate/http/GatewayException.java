@@ -71,10 +71,6 @@ public final class GatewayException extends RuntimeException {
         message);
   }
 
-  public static GatewayException unavailable(String code, String message, String retryAfter) {
-    return new GatewayException(503, "service_unavailable", code, code, true, retryAfter, message);
-  }
-
   public static GatewayException timeout(String errorClass, String message) {
     return new GatewayException(504, "timeout_error", errorClass, errorClass, true, null, message);
   }

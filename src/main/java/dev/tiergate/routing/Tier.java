@@ -24,11 +24,8 @@ public enum Tier {
     return Optional.empty();
   }
 
-  static Tier parse(String key, String value) {
-    return fromWire(value).orElseThrow(() -> new ConfigException(key, "unknown tier '" + value + "'"));
-  }
-
+  /** Parses a tier named in configuration; an unknown name fails naming {@code key}. */
   public static Tier parseConfig(String key, String value) {
-    return parse(key, value);
+    return fromWire(value).orElseThrow(() -> new ConfigException(key, "unknown tier '" + value + "'"));
   }
 }

@@ -74,17 +74,8 @@ class DisconnectTest {
   @Test
   void midStream(Vertx vertx, VertxTestContext ctx) {
     fake.answer(Scenarios.stream(StreamPlan.of(OpenAiFrames.stream(false, "a ", "b ", "c ", "d")).stallAfter(3)));
-    HttpClient client = vertx.createHttpClient();
-    open(client, true).onComplete(ctx.succeeding(request -> request.response().onComplete(ctx.succeeding(resp -> {
-      Buffer seen = Buffer.buffer();
-      resp.handler(chunk -> {
-        seen.appendBuffer(chunk);
-        if (seen.toString().contains("\"b \"")) {
-          resp.handler(null);
-          closeAndExpectUpstreamClosed(vertx, ctx, request);
-        }
-      });
-    }))));
+    open(vertx.createHttpClient(), true).onComplete(ctx.succeeding(request -> afterSecondChunk(ctx, request,
+        () -> leaveAndExpectUpstreamClosed(vertx, ctx, () -> request.connection().close()))));
   }
 
   @Test
@@ -102,23 +93,23 @@ class DisconnectTest {
     fake.answer(Scenarios.stream(StreamPlan.of(OpenAiFrames.stream(false, "a ", "b ", "c ", "d")).stallAfter(3)));
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
-    open(client, true).onComplete(ctx.succeeding(request -> request.response().onComplete(ctx.succeeding(resp -> {
-      ctx.verify(() -> assertEquals(HttpVersion.HTTP_2, resp.version()));
+    open(client, true).onComplete(ctx.succeeding(request -> afterSecondChunk(ctx, request,
+        () -> leaveAndExpectUpstreamClosed(vertx, ctx, request::reset))));
+  }
+
+  /** Runs {@code leave} once the client has read the second content chunk of the stream. */
+  private static void afterSecondChunk(VertxTestContext ctx, HttpClientRequest request, Runnable leave) {
+    request.response().onComplete(ctx.succeeding(resp -> {
+      ctx.verify(() -> assertEquals(request.version(), resp.version()));
       Buffer seen = Buffer.buffer();
       resp.handler(chunk -> {
         seen.appendBuffer(chunk);
         if (seen.toString().contains("\"b \"")) {
           resp.handler(null);
-          long deadline = vertx.setTimer(CANCEL_BUDGET_MS, id -> ctx.failNow(new AssertionError(
-              "the upstream connection was open " + CANCEL_BUDGET_MS + " ms after the client reset its stream")));
-          fake.connectionClosed().onSuccess(at -> {
-            vertx.cancelTimer(deadline);
-            ctx.completeNow();
-          });
-          request.reset();
+          leave.run();
         }
       });
-    }))));
+    }));
   }
 
   private Future<HttpClientRequest> open(HttpClient client, boolean stream) {
@@ -131,12 +122,17 @@ class DisconnectTest {
   }
 
   private void closeAndExpectUpstreamClosed(Vertx vertx, VertxTestContext ctx, HttpClientRequest request) {
+    leaveAndExpectUpstreamClosed(vertx, ctx, () -> request.connection().close());
+  }
+
+  /** The client leaves by {@code leave}; the fake upstream must see its connection closed within the budget. */
+  private void leaveAndExpectUpstreamClosed(Vertx vertx, VertxTestContext ctx, Runnable leave) {
     long deadline = vertx.setTimer(CANCEL_BUDGET_MS, id -> ctx.failNow(
         new AssertionError("the upstream connection was open " + CANCEL_BUDGET_MS + " ms after the client left")));
     fake.connectionClosed().onSuccess(at -> {
       vertx.cancelTimer(deadline);
       ctx.completeNow();
     });
-    request.connection().close();
+    leave.run();
   }
 }

@@ -86,10 +86,6 @@ public final class FakeUpstream {
     return promise.future();
   }
 
-  public int closedConnections() {
-    return closes.size();
-  }
-
   public Future<Void> close() {
     return server.close();
   }
@@ -111,12 +107,5 @@ public final class FakeUpstream {
     while ((waiter = closeWaiters.poll()) != null) {
       waiter.tryComplete(now);
     }
-  }
-
-  /** Convenience: the body the fake would stream for {@code pieces}, as one buffer. */
-  public static Buffer streamBody(boolean usage, String... pieces) {
-    Buffer all = Buffer.buffer();
-    OpenAiFrames.stream(usage, pieces).forEach(all::appendString);
-    return all;
   }
 }
