@@ -2,7 +2,7 @@ package dev.tiergate.admin;
 
 import dev.tiergate.config.AdminConfig;
 import dev.tiergate.config.Secret;
-import dev.tiergate.http.ClientFormat;
+import dev.tiergate.wire.ClientFormat;
 import dev.tiergate.http.GatewayException;
 import dev.tiergate.routing.RoutingSnapshot;
 import dev.tiergate.routing.SnapshotHolder;

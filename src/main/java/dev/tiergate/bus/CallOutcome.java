@@ -16,12 +16,15 @@ package dev.tiergate.bus;
  * @param durationMs       whole request, from arrival to the end of the response
  * @param promptTokens     as reported by the upstream, -1 when unknown
  * @param completionTokens as reported by the upstream, -1 when unknown
- * @param finishReason     the upstream's finish reason, {@code null} when it never finished
+ * @param finishReason     why the answer ended, in the gateway's terms ({@code end_turn}, {@code max_tokens},
+ *                         {@code tool_use}, …); {@code null} when it never finished
  * @param errorClass       {@code null} on success; otherwise a stable class such as {@code upstream_timeout}
+ * @param reasoningStripped whether {@code <think>} blocks were removed from the answer
  */
 public record CallOutcome(String requestId, String clientFormat, String route, String tier, String provider,
                           String model, int status, boolean stream, boolean fallback, double ttftMs, double durationMs,
-                          long promptTokens, long completionTokens, String finishReason, String errorClass) {
+                          long promptTokens, long completionTokens, String finishReason, String errorClass,
+                          boolean reasoningStripped) {
 
   public boolean success() {
     return errorClass == null;

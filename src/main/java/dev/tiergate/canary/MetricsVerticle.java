@@ -25,12 +25,13 @@ public final class MetricsVerticle extends VerticleBase {
   private MessageConsumer<CallOutcome> consumer;
 
   /** One label set of the request counter. */
-  private record Labels(String provider, String model, String route, int status, String error, boolean stream,
-                        boolean fallback) {
+  private record Labels(String format, String provider, String model, String route, int status, String error,
+                        boolean stream, boolean fallback) {
   }
 
   /** The meters an outcome with given labels updates. */
-  private record Meters(Counter requests, Timer duration, Timer ttft, Counter promptTokens, Counter completionTokens) {
+  private record Meters(Counter requests, Timer duration, Timer ttft, Counter promptTokens, Counter completionTokens,
+                        Counter reasoningStripped) {
   }
 
   public MetricsVerticle(MeterRegistry registry) {
@@ -44,7 +45,7 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   private void record(CallOutcome outcome) {
-    Labels labels = new Labels(outcome.provider(), outcome.model(), outcome.route(), outcome.status(),
+    Labels labels = new Labels(outcome.clientFormat(), outcome.provider(), outcome.model(), outcome.route(), outcome.status(),
         outcome.errorClass() == null ? "none" : outcome.errorClass(), outcome.stream(), outcome.fallback());
     Meters m = meters.computeIfAbsent(labels, this::register);
     m.requests().increment();
@@ -58,6 +59,9 @@ public final class MetricsVerticle extends VerticleBase {
     if (outcome.completionTokens() > 0) {
       m.completionTokens().increment(outcome.completionTokens());
     }
+    if (outcome.reasoningStripped()) {
+      m.reasoningStripped().increment();
+    }
   }
 
   private Meters register(Labels l) {
@@ -65,7 +69,7 @@ public final class MetricsVerticle extends VerticleBase {
     return new Meters(
         Counter.builder("tiergate.requests")
             .description("Completed requests by outcome")
-            .tags("provider", l.provider(), "model", l.model(), "route", l.route(),
+            .tags("format", l.format(), "provider", l.provider(), "model", l.model(), "route", l.route(),
                 "status", Integer.toString(l.status()), "error", l.error(), "stream", stream,
                 "fallback", Boolean.toString(l.fallback()))
             .register(registry),
@@ -77,7 +81,11 @@ public final class MetricsVerticle extends VerticleBase {
             .tags("provider", l.provider(), "route", l.route())
             .register(registry),
         tokens("prompt", l),
-        tokens("completion", l));
+        tokens("completion", l),
+        Counter.builder("tiergate.reasoning.stripped")
+            .description("Answers from which <think> blocks were removed")
+            .tags("provider", l.provider(), "model", l.model())
+            .register(registry));
   }
 
   private Counter tokens(String kind, Labels l) {

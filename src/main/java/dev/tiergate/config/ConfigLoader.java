@@ -137,7 +137,8 @@ public final class ConfigLoader {
         throw new ConfigException(key + ".provider", "missing");
       }
       models.put(name, new ModelConfig(name, provider, string(json, key + ".upstreamModel", name),
-          Tier.parseConfig(key + ".tier", string(json, key + ".tier", "sonnet")), fallbackKeys));
+          Tier.parseConfig(key + ".tier", string(json, key + ".tier", "sonnet")), fallbackKeys,
+          bool(json, key + ".stripThinking", false)));
     }
     return models;
   }

@@ -7,9 +7,12 @@ import java.util.Objects;
 /**
  * A routable model: the key clients may pin, the provider serving it and the name the provider knows it by.
  *
- * @param fallbacks model keys tried in order when this one fails before the first byte reached the client
+ * @param fallbacks     model keys tried in order when this one fails before the first byte reached the client
+ * @param stripThinking whether {@code <think>…</think>} blocks are removed from its answers (local reasoning models
+ *                      leak them into the text)
  */
-public record ModelConfig(String key, String provider, String upstreamModel, Tier tier, List<String> fallbacks) {
+public record ModelConfig(String key, String provider, String upstreamModel, Tier tier, List<String> fallbacks,
+                          boolean stripThinking) {
 
   public ModelConfig {
     Objects.requireNonNull(key, "key");

@@ -6,7 +6,15 @@ import java.util.stream.Collectors;
 /** Wire families of upstream APIs. Each has one adapter. */
 public enum ProviderFamily {
   /** OpenAI Chat Completions: OpenAI, OpenRouter, vLLM, LM Studio, LocalAI, Ollama's /v1. */
-  OPENAI_COMPATIBLE("openai-compatible");
+  OPENAI_COMPATIBLE("openai-compatible"),
+  /** Anthropic Messages API. */
+  ANTHROPIC("anthropic"),
+  /** Ollama's native API ({@code /api/chat}, NDJSON streams). */
+  OLLAMA("ollama"),
+  /** Google Gemini ({@code generateContent} / {@code streamGenerateContent}). */
+  GEMINI("gemini"),
+  /** Cohere Chat API v2. */
+  COHERE("cohere");
 
   private final String wireName;
 

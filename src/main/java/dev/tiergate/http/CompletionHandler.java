@@ -7,6 +7,8 @@ import dev.tiergate.routing.RouteDecision;
 import dev.tiergate.routing.RouteHints;
 import dev.tiergate.routing.RoutePlanner;
 import dev.tiergate.routing.SnapshotHolder;
+import dev.tiergate.wire.ChatRequest;
+import dev.tiergate.wire.ClientFormat;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,10 +16,14 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Consumer;
 
-/** {@code POST /v1/chat/completions}: parse, plan from the current snapshot, hand the call to a {@link ProxyCall}. */
+/**
+ * A chat endpoint in one client format ({@code POST /v1/chat/completions}, {@code /v1/messages}, {@code /api/chat}):
+ * parse, plan from the current snapshot, hand the call to a {@link ProxyCall}.
+ */
 final class CompletionHandler implements Handler<RoutingContext> {
 
   private final Vertx vertx;
+  private final ClientFormat format;
   private final SnapshotHolder snapshots;
   private final Upstreams upstreams;
   private final StreamingConfig streaming;
@@ -25,9 +31,10 @@ final class CompletionHandler implements Handler<RoutingContext> {
   private final Consumer<CallOutcome> outcomes;
   private final long maxBodyBytes;
 
-  CompletionHandler(Vertx vertx, SnapshotHolder snapshots, Upstreams upstreams, StreamingConfig streaming,
+  CompletionHandler(Vertx vertx, ClientFormat format, SnapshotHolder snapshots, Upstreams upstreams, StreamingConfig streaming,
                     ErrorResponder errors, Consumer<CallOutcome> outcomes, long maxBodyBytes) {
     this.vertx = vertx;
+    this.format = format;
     this.snapshots = snapshots;
     this.upstreams = upstreams;
     this.streaming = streaming;
@@ -53,15 +60,15 @@ final class CompletionHandler implements Handler<RoutingContext> {
   private void reject(RoutingContext ctx, Throwable failure) {
     if (failure instanceof GatewayException error && !ctx.response().closed()) {
       double durationMs = (System.nanoTime() - RequestIds.startNanos(ctx)) / 1e6;
-      outcomes.accept(new CallOutcome(RequestIds.of(ctx), ClientFormat.OPENAI.wireName(), "none", "none", "none",
-          "none", error.status(), false, false, -1, durationMs, -1, -1, null, error.errorClass()));
+      outcomes.accept(new CallOutcome(RequestIds.of(ctx), format.wireName(), "none", "none", "none",
+          "none", error.status(), false, false, -1, durationMs, -1, -1, null, error.errorClass(), false));
     }
     ctx.fail(failure);
   }
 
   private void proxy(RoutingContext ctx, Buffer body) {
     HttpServerRequest http = ctx.request();
-    ChatRequest request = ChatRequestParser.parse(body);
+    ChatRequest request = format.codec().parse(body);
     RouteHints hints = new RouteHints(request.model(), http.getHeader("x-tiergate-tier"),
         http.getHeader("x-tiergate-purpose"));
     RouteDecision decision = RoutePlanner.plan(hints, snapshots.current());

@@ -1,5 +1,6 @@
 package dev.tiergate.http;
 
+import dev.tiergate.wire.ClientFormat;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -13,22 +14,23 @@ public final class ErrorResponder {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
-  private final ClientFormat format;
   private final long maxBodyBytes;
 
-  public ErrorResponder(ClientFormat format, long maxBodyBytes) {
-    this.format = format;
+  public ErrorResponder(long maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** Failure handler for a route: maps {@code ctx.failure()} or {@code ctx.statusCode()} and answers. */
+  /**
+   * Failure handler for a route: maps {@code ctx.failure()} or {@code ctx.statusCode()} and answers in the format of
+   * the API the path belongs to.
+   */
   public void handle(RoutingContext ctx) {
     GatewayException error = toGatewayException(ctx);
-    send(ctx.response(), error, RequestIds.of(ctx));
+    send(ctx.response(), ClientFormat.forPath(ctx.request().path()), error, RequestIds.of(ctx));
   }
 
-  /** Writes {@code error} if the response has not started; otherwise just closes it. */
-  public void send(HttpServerResponse response, GatewayException error, String requestId) {
+  /** Writes {@code error} in {@code format} if the response has not started; otherwise just closes it. */
+  public void send(HttpServerResponse response, ClientFormat format, GatewayException error, String requestId) {
     if (error.status() >= 500) {
       LOG.warn("request {} failed: {} {} ({})", requestId, error.status(), error.errorClass(), error.getMessage());
     } else {

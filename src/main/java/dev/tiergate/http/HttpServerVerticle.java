@@ -5,6 +5,7 @@ import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.config.GatewayConfig;
 import dev.tiergate.provider.Upstreams;
 import dev.tiergate.routing.SnapshotHolder;
+import dev.tiergate.wire.ClientFormat;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
@@ -33,14 +34,16 @@ public final class HttpServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     upstreams = new Upstreams(vertx, config.providers());
-    ErrorResponder errors = new ErrorResponder(ClientFormat.OPENAI, config.http().maxBodyBytes());
+    ErrorResponder errors = new ErrorResponder(config.http().maxBodyBytes());
+    ClientAuth auth = new ClientAuth(config.clientKeys());
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign);
-    router.post("/v1/chat/completions")
-        .handler(new ClientAuth(config.clientKeys()))
-        .handler(new CompletionHandler(vertx, snapshots, upstreams, config.streaming(), errors,
-            outcome -> vertx.eventBus().publish(Addresses.OUTCOMES, outcome), config.http().maxBodyBytes()));
-    router.get("/v1/models").handler(new ClientAuth(config.clientKeys())).handler(new ModelsHandler(snapshots));
+    router.post("/v1/chat/completions").handler(auth).handler(chat(ClientFormat.OPENAI, errors));
+    router.post("/v1/messages").handler(auth).handler(chat(ClientFormat.ANTHROPIC, errors));
+    router.post("/api/chat").handler(auth).handler(chat(ClientFormat.OLLAMA, errors));
+    router.get("/v1/models").handler(auth).handler(new ModelsHandler(snapshots));
+    router.get("/api/tags").handler(auth).handler(OllamaInfoHandler.tags(snapshots));
+    router.get("/api/version").handler(OllamaInfoHandler.version());
     router.get("/healthz").handler(ctx -> json(ctx, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(ctx -> {
       boolean ready = snapshots.ready();
@@ -60,6 +63,11 @@ public final class HttpServerVerticle extends VerticleBase {
         .requestHandler(router)
         .listen()
         .onSuccess(server -> onListening.accept(server.actualPort()));
+  }
+
+  private CompletionHandler chat(ClientFormat format, ErrorResponder errors) {
+    return new CompletionHandler(vertx, format, snapshots, upstreams, config.streaming(), errors,
+        outcome -> vertx.eventBus().publish(Addresses.OUTCOMES, outcome), config.http().maxBodyBytes());
   }
 
   @Override

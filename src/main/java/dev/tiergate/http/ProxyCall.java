@@ -3,12 +3,19 @@ package dev.tiergate.http;
 import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.config.ProviderTimeouts;
 import dev.tiergate.config.StreamingConfig;
+import dev.tiergate.provider.Passthrough;
 import dev.tiergate.provider.ProviderAdapter;
 import dev.tiergate.provider.UpstreamRequest;
 import dev.tiergate.provider.Upstreams;
 import dev.tiergate.provider.Usage;
 import dev.tiergate.routing.RouteDecision;
 import dev.tiergate.routing.Target;
+import dev.tiergate.wire.ChatRequest;
+import dev.tiergate.wire.ClientCodec;
+import dev.tiergate.wire.ClientFormat;
+import dev.tiergate.wire.Completion;
+import dev.tiergate.wire.Part;
+import dev.tiergate.wire.ThinkStripper;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -16,6 +23,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -25,7 +35,6 @@ import java.util.function.Consumer;
  */
 final class ProxyCall implements StreamRelay.Listener {
 
-  private static final Buffer HEARTBEAT = Buffer.buffer(": keep-alive\n\n");
   private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
   private final Vertx vertx;
@@ -36,6 +45,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private final StreamingConfig streaming;
   private final ErrorResponder errors;
   private final ClientFormat format;
+  private final ClientCodec codec;
   private final Consumer<CallOutcome> outcomes;
   private final MultiMap forwardHeaders;
   private final String requestId;
@@ -55,6 +65,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private boolean finished;
   private long firstContentNanos = -1;
   private Usage usage = Usage.UNKNOWN;
+  private boolean reasoningStripped;
 
   ProxyCall(Vertx vertx, HttpServerResponse response, ChatRequest request, RouteDecision decision,
             Upstreams upstreams, StreamingConfig streaming, ErrorResponder errors, Consumer<CallOutcome> outcomes,
@@ -66,7 +77,8 @@ final class ProxyCall implements StreamRelay.Listener {
     this.upstreams = upstreams;
     this.streaming = streaming;
     this.errors = errors;
-    this.format = ClientFormat.OPENAI;
+    this.format = request.format();
+    this.codec = format.codec();
     this.outcomes = outcomes;
     this.forwardHeaders = forwardHeaders;
     this.requestId = requestId;
@@ -76,7 +88,7 @@ final class ProxyCall implements StreamRelay.Listener {
   void start() {
     response.closeHandler(v -> clientGone());
     maxTimer = vertx.setTimer(decision.primary().provider().timeouts().maxStreamMs(), id -> onMaxDuration());
-    if (request.stream()) {
+    if (request.stream() && codec.heartbeat() != null) {
       heartbeatTimer = vertx.setPeriodic(streaming.heartbeatMs(), id -> heartbeat());
     }
     tryNext();
@@ -131,15 +143,15 @@ final class ProxyCall implements StreamRelay.Listener {
       BoundedBody.read(resp, streaming.maxResponseBytes())
           .onSuccess(body -> onCompletion(seq, adapter, body))
           .onFailure(failure -> onAttemptFailure(seq, UpstreamFailures.classifyBody(failure)));
-    } else if (!isEventStream(resp)) {
+    } else if (!adapter.framing().accepts(resp.getHeader("content-type"))) {
       BoundedBody.read(resp, ERROR_BODY_LIMIT).onComplete(ar -> {
         keepConnection(seq, ar.succeeded());
         onAttemptFailure(seq, GatewayException.badGateway("upstream_not_streaming",
-            "The upstream answered a stream request without SSE"));
+            "The upstream answered a stream request without a stream (" + adapter.framing() + " expected)"));
       });
     } else {
-      relay = new StreamRelay(vertx, resp, response, adapter.newTap(request), streaming.maxEventBytes(),
-          target.provider().timeouts().idleMs(), this);
+      relay = new StreamRelay(vertx, resp, response, adapter.framing(), transformer(adapter),
+          streaming.maxEventBytes(), target.provider().timeouts().idleMs(), this);
       relay.start();
     }
   }
@@ -155,8 +167,17 @@ final class ProxyCall implements StreamRelay.Listener {
     if (finished || seq != live) {
       return;
     }
+    Buffer answer;
     try {
-      usage = adapter.readCompletion(body);
+      Completion completion = adapter.readCompletion(body);
+      if (Passthrough.applies(request, target)) {
+        answer = body;
+      } else {
+        completion = stripThinking(completion);
+        answer = codec.encodeCompletion(completion, request, target.model().key(), requestId);
+      }
+      usage = new Usage(completion.promptTokens(), completion.completionTokens(), completion.finishReason() == null
+          ? null : completion.finishReason().name().toLowerCase(Locale.ROOT));
     } catch (GatewayException e) {
       onAttemptFailure(seq, e);
       return;
@@ -164,8 +185,35 @@ final class ProxyCall implements StreamRelay.Listener {
     upstreamRequest = null;
     firstContentNanos = System.nanoTime();
     commitHeaders("application/json");
-    response.end(body);
+    response.end(answer);
     finish(200, null);
+  }
+
+  private StreamTransformer transformer(ProviderAdapter adapter) {
+    if (Passthrough.applies(request, target)) {
+      return new PassthroughTransformer(adapter.newTap(request));
+    }
+    return new TranslatingTransformer(adapter.newDecoder(request),
+        codec.newStreamEncoder(request, target.model().key(), requestId), target.model().stripThinking(),
+        codec.heartbeat());
+  }
+
+  private Completion stripThinking(Completion completion) {
+    if (!target.model().stripThinking()) {
+      return completion;
+    }
+    List<Part> parts = new ArrayList<>();
+    for (Part part : completion.content()) {
+      if (part instanceof Part.Text text) {
+        String kept = ThinkStripper.strip(text.text());
+        reasoningStripped |= !kept.equals(text.text());
+        parts.add(new Part.Text(kept));
+      } else {
+        parts.add(part);
+      }
+    }
+    return new Completion(parts, completion.finishReason(), completion.promptTokens(),
+        completion.completionTokens());
   }
 
   @Override
@@ -188,6 +236,7 @@ final class ProxyCall implements StreamRelay.Listener {
       commitStreamHeaders();
     }
     usage = relay.usage();
+    reasoningStripped |= relay.reasoningStripped();
     upstreamRequest = null;
     response.end();
     finish(200, null);
@@ -217,7 +266,7 @@ final class ProxyCall implements StreamRelay.Listener {
       response.end(format.errorFrame(error));
       finish(200, error.errorClass());
     } else {
-      errors.send(response, error, requestId);
+      errors.send(response, format, error, requestId);
       finish(error.status(), error.errorClass());
     }
   }
@@ -231,7 +280,7 @@ final class ProxyCall implements StreamRelay.Listener {
       commitStreamHeaders();
     }
     if (!response.writeQueueFull()) {
-      response.write(HEARTBEAT.copy());
+      response.write(codec.heartbeat());
     }
   }
 
@@ -257,6 +306,7 @@ final class ProxyCall implements StreamRelay.Listener {
     if (relay != null) {
       relay.stop();
       usage = relay.usage();
+      reasoningStripped |= relay.reasoningStripped();
       relay = null;
     }
     HttpClientRequest request = upstreamRequest;
@@ -267,7 +317,7 @@ final class ProxyCall implements StreamRelay.Listener {
   }
 
   private void commitStreamHeaders() {
-    commitHeaders("text/event-stream; charset=utf-8");
+    commitHeaders(codec.streamContentType());
     response.setChunked(true)
         .putHeader("cache-control", "no-cache")
         .putHeader("x-accel-buffering", "no");
@@ -293,17 +343,13 @@ final class ProxyCall implements StreamRelay.Listener {
     double ttftMs = firstContentNanos < 0 ? -1 : (firstContentNanos - startNanos) / 1e6;
     outcomes.accept(new CallOutcome(requestId, format.wireName(), target.route(), decision.tier().wireName(),
         target.provider().name(), target.model().key(), status, request.stream(), attempt > 0, ttftMs,
-        (now - startNanos) / 1e6, usage.promptTokens(), usage.completionTokens(), usage.finishReason(), errorClass));
+        (now - startNanos) / 1e6, usage.promptTokens(), usage.completionTokens(), usage.finishReason(), errorClass,
+        reasoningStripped));
   }
 
   private void cancelTimer(long id) {
     if (id >= 0) {
       vertx.cancelTimer(id);
     }
-  }
-
-  private static boolean isEventStream(HttpClientResponse resp) {
-    String type = resp.getHeader("content-type");
-    return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
   }
 }

@@ -1,9 +1,9 @@
 package dev.tiergate.http;
 
+import dev.tiergate.provider.FrameParser;
+import dev.tiergate.provider.Framing;
 import dev.tiergate.provider.SseEvent;
 import dev.tiergate.provider.SseFormatException;
-import dev.tiergate.provider.SseParser;
-import dev.tiergate.provider.StreamTap;
 import dev.tiergate.provider.Usage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,8 +11,9 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Relays one upstream SSE stream to the client, event by event, as it arrives. Bytes pass through untouched; the
- * {@link StreamTap} only reads them (and may drop an event the client did not ask for). Backpressure: when the client's
+ * Relays one upstream stream (SSE or NDJSON) to the client, frame by frame, as it arrives. The
+ * {@link StreamTransformer} decides what each frame becomes for the client: its own bytes (same format) or its
+ * translation. Backpressure: when the client's
  * write queue is full the upstream is paused until the client drains, so memory per stream stays bounded by the
  * write queue plus one partial event. Idle time is only counted while the relay is not paused by the client.
  *
@@ -34,15 +35,13 @@ final class StreamRelay {
     void onStreamFailure(GatewayException error);
   }
 
-  private static final Buffer DONE_FRAME = Buffer.buffer("data: [DONE]\n\n");
-
   private final Vertx vertx;
   private final HttpClientResponse upstream;
   private final HttpServerResponse client;
-  private final StreamTap tap;
+  private final StreamTransformer transformer;
   private final long idleMs;
   private final Listener listener;
-  private final SseParser parser;
+  private final FrameParser parser;
   private Buffer out;
   private boolean started;
   private boolean done;
@@ -52,15 +51,15 @@ final class StreamRelay {
   private long lastActivity;
   private long idleTimer = -1;
 
-  StreamRelay(Vertx vertx, HttpClientResponse upstream, HttpServerResponse client, StreamTap tap, int maxEventBytes,
-              long idleMs, Listener listener) {
+  StreamRelay(Vertx vertx, HttpClientResponse upstream, HttpServerResponse client, Framing framing,
+              StreamTransformer transformer, int maxEventBytes, long idleMs, Listener listener) {
     this.vertx = vertx;
     this.upstream = upstream;
     this.client = client;
-    this.tap = tap;
+    this.transformer = transformer;
     this.idleMs = idleMs;
     this.listener = listener;
-    this.parser = new SseParser(maxEventBytes, this::onEvent);
+    this.parser = framing.newParser(maxEventBytes, this::onEvent);
   }
 
   void start() {
@@ -71,7 +70,11 @@ final class StreamRelay {
   }
 
   Usage usage() {
-    return tap.usage();
+    return transformer.usage();
+  }
+
+  boolean reasoningStripped() {
+    return transformer.reasoningStripped();
   }
 
   /** Stops relaying; the owner resets the upstream request. */
@@ -107,20 +110,7 @@ final class StreamRelay {
     if (done) {
       return;
     }
-    switch (tap.inspect(event)) {
-      case FORWARD -> append(event.raw());
-      case KEEPALIVE -> {
-        if (started) {
-          append(event.raw());
-        }
-      }
-      case DONE -> {
-        append(event.raw());
-        done = true;
-      }
-      case DROP -> {
-      }
-    }
+    done = transformer.onFrame(event, started, this::append);
   }
 
   private void append(Buffer raw) {
@@ -132,7 +122,13 @@ final class StreamRelay {
   }
 
   private void flush() {
-    if (stopped || out == null) {
+    if (stopped) {
+      return;
+    }
+    if (out == null) {
+      if (done) {
+        finishDone();
+      }
       return;
     }
     Buffer data = out;
@@ -176,12 +172,16 @@ final class StreamRelay {
     if (stopped || done) {
       return;
     }
-    if (parser.buffered() == 0 && tap.usage().finishReason() != null) {
-      // Some OpenAI-compatible servers finish cleanly without the [DONE] sentinel; the finish reason proves the answer
-      // is complete, so the client still gets a well-formed end.
-      append(DONE_FRAME.copy());
-      done = true;
+    try {
+      if (parser.buffered() == 0 && transformer.onUpstreamEnd(this::append)) {
+        // A stream that ends without its end marker but provably complete still gets a well-formed end.
+        done = true;
+        flush();
+        return;
+      }
+    } catch (GatewayException e) {
       flush();
+      fail(e);
       return;
     }
     fail(GatewayException.badGateway("upstream_stream_cut", "The upstream ended the stream before it was complete"));

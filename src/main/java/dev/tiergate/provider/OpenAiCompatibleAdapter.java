@@ -1,13 +1,17 @@
 package dev.tiergate.provider;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.config.ProviderConfig;
-import dev.tiergate.http.ChatRequest;
 import dev.tiergate.http.GatewayException;
 import dev.tiergate.http.JsonSupport;
 import dev.tiergate.routing.Target;
+import dev.tiergate.wire.ChatRequest;
+import dev.tiergate.wire.Completion;
+import dev.tiergate.wire.StreamDecoder;
+import dev.tiergate.wire.openai.OpenAiCompletions;
+import dev.tiergate.wire.openai.OpenAiRequestWriter;
+import dev.tiergate.wire.openai.OpenAiStreamDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -22,15 +26,25 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
   private static final String USER_AGENT = "tiergate/0.1";
 
   @Override
+  public Framing framing() {
+    return Framing.SSE;
+  }
+
+  @Override
   public UpstreamRequest prepare(ChatRequest request, Target target, MultiMap forwardHeaders, String requestId) {
     ProviderConfig provider = target.provider();
-    ObjectNode body = request.body();
-    body.put("model", target.model().upstreamModel());
-    if (request.stream() && provider.streamUsage()) {
-      // Ask for usage on our own account; OpenAiStreamTap hides the chunk from clients that did not ask.
-      body.putObject("stream_options").put("include_usage", true);
-    } else if (request.stream() && !request.clientWantsUsage()) {
-      body.remove("stream_options");
+    ObjectNode body;
+    if (Passthrough.applies(request, target)) {
+      body = request.body();
+      body.put("model", target.model().upstreamModel());
+      if (request.stream() && provider.streamUsage()) {
+        // Ask for usage on our own account; OpenAiStreamTap hides the chunk from clients that did not ask.
+        body.putObject("stream_options").put("include_usage", true);
+      } else if (request.stream() && !request.clientWantsUsage()) {
+        body.remove("stream_options");
+      }
+    } else {
+      body = OpenAiRequestWriter.write(request.conversation(), target.model().upstreamModel(), provider.streamUsage());
     }
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
@@ -51,16 +65,12 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
 
   @Override
   public GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body) {
-    String message = Redactor.clip(errorMessage(body), provider.apiKey());
-    return switch (status) {
-      case 429 -> GatewayException.rateLimited(headers.get("retry-after"), "The upstream is rate limiting: " + message);
-      case 401, 403 -> GatewayException.badGateway("upstream_auth",
-          "The upstream rejected the gateway's credentials (status " + status + ")");
-      case 408 -> GatewayException.timeout("upstream_timeout", "The upstream timed out: " + message);
-      case 400, 404, 409, 413, 422 -> GatewayException.upstreamRejected(status, message);
-      default -> GatewayException.badGateway("upstream_status_" + status,
-          "The upstream failed with status " + status + ": " + message);
-    };
+    return UpstreamErrors.map(provider, status, headers, body);
+  }
+
+  @Override
+  public StreamDecoder newDecoder(ChatRequest request) {
+    return new OpenAiStreamDecoder();
   }
 
   @Override
@@ -69,45 +79,8 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
   }
 
   @Override
-  public Usage readCompletion(Buffer body) {
-    JsonNode root;
-    try {
-      root = JsonSupport.MAPPER.readTree(body.getBytes());
-    } catch (java.io.IOException e) {
-      throw GatewayException.badGateway("upstream_malformed_response", "The upstream sent a malformed response");
-    }
-    if (root == null || !root.isObject() || !root.path("choices").isArray()) {
-      throw GatewayException.badGateway("upstream_malformed_response",
-          "The upstream response is not a chat completion");
-    }
-    String finish = null;
-    for (JsonNode choice : root.get("choices")) {
-      if (choice.path("finish_reason").isTextual()) {
-        finish = choice.get("finish_reason").asText();
-      }
-    }
-    JsonNode usage = root.path("usage");
-    return new Usage(usage.path("prompt_tokens").asLong(-1), usage.path("completion_tokens").asLong(-1), finish);
-  }
-
-  private static String errorMessage(Buffer body) {
-    if (body == null || body.length() == 0) {
-      return "no details";
-    }
-    try {
-      JsonNode root = JsonSupport.MAPPER.readTree(body.getBytes());
-      JsonNode error = root == null ? null : root.get("error");
-      if (error != null && error.isObject() && error.path("message").isTextual()) {
-        return error.get("message").asText();
-      }
-      if (error != null && error.isTextual()) {
-        return error.asText();
-      }
-    } catch (java.io.IOException e) {
-      // not JSON: fall through to the raw text
-    }
-    // Redaction happens on the whole text before it is clipped, so a key is never cut into an unrecognisable piece.
-    return body.toString();
+  public Completion readCompletion(Buffer body) {
+    return OpenAiCompletions.read(body);
   }
 
   private static byte[] write(ObjectNode body) {

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tiergate.http.GatewayException;
 import dev.tiergate.http.JsonSupport;
+import dev.tiergate.wire.openai.OpenAiFinish;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Tap for OpenAI Chat Completions chunk streams. Each {@code data:} payload is read with a streaming parser — every
@@ -38,6 +41,12 @@ public final class OpenAiStreamTap implements StreamTap {
     } catch (IOException e) {
       throw GatewayException.badGateway("upstream_malformed_stream", "The upstream sent a malformed stream event");
     }
+  }
+
+  /** Some OpenAI-compatible servers end cleanly without [DONE]; a finish reason proves the answer is complete. */
+  @Override
+  public Buffer endOfInput() {
+    return usage.finishReason() != null ? Buffer.buffer("data: [DONE]\n\n") : null;
   }
 
   @Override
@@ -85,7 +94,7 @@ public final class OpenAiStreamTap implements StreamTap {
         String field = parser.currentName();
         JsonToken token = parser.nextToken();
         if (field.equals("finish_reason") && token == JsonToken.VALUE_STRING) {
-          usage = usage.withFinishReason(parser.getText());
+          usage = usage.withFinishReason(OpenAiFinish.read(parser.getText()).name().toLowerCase(Locale.ROOT));
         } else {
           parser.skipChildren();
         }

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * be split anywhere, even inside a UTF-8 character, because text is decoded only from whole lines. Memory is bounded
  * by {@code maxEventBytes}. Not thread-safe: one parser per stream, used on its event loop.
  */
-public final class SseParser {
+public final class SseParser implements FrameParser {
 
   private final int maxEventBytes;
   private final Consumer<SseEvent> sink;
@@ -32,6 +32,7 @@ public final class SseParser {
    *
    * @throws SseFormatException when one event grows past the limit
    */
+  @Override
   public void feed(Buffer chunk) {
     pending.appendBuffer(chunk);
     int eventStart = 0;
@@ -71,6 +72,7 @@ public final class SseParser {
   }
 
   /** Bytes of an unfinished event held right now. */
+  @Override
   public int buffered() {
     return pending.length();
   }

@@ -1,6 +1,6 @@
 package dev.tiergate.provider;
 
-import dev.tiergate.http.GatewayException;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Reads a passthrough stream without changing it: usage, finish reason, end marker, upstream error events. One per
@@ -11,9 +11,15 @@ public interface StreamTap {
   /**
    * Inspects one upstream event.
    *
-   * @throws GatewayException when the event is malformed or is an upstream error report
+   * @throws dev.tiergate.http.GatewayException when the event is malformed or is an upstream error report
    */
   TapAction inspect(SseEvent event);
+
+  /**
+   * The upstream ended the body without its end marker: the bytes that complete the client's stream when the answer
+   * is nonetheless complete (possibly none), or null when the stream was cut.
+   */
+  Buffer endOfInput();
 
   /** Token usage and finish reason seen so far. */
   Usage usage();

@@ -26,6 +26,10 @@ public final class Upstreams {
 
   public Upstreams(Vertx vertx, Map<String, ProviderConfig> providers) {
     adapters.put(ProviderFamily.OPENAI_COMPATIBLE, new OpenAiCompatibleAdapter());
+    adapters.put(ProviderFamily.ANTHROPIC, new AnthropicAdapter());
+    adapters.put(ProviderFamily.OLLAMA, new OllamaAdapter());
+    adapters.put(ProviderFamily.GEMINI, new GeminiAdapter());
+    adapters.put(ProviderFamily.COHERE, new CohereAdapter());
     for (ProviderConfig provider : providers.values()) {
       clients.put(provider.name(), vertx.httpClientBuilder()
           .with(clientOptions(provider))

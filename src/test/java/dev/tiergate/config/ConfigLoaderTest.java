@@ -39,18 +39,26 @@ class ConfigLoaderTest {
     assertTrue(config.admin().token().isEmpty());
     assertEquals(15_000, config.streaming().heartbeatMs());
     assertEquals(Tier.SONNET, config.defaultTier());
-    assertEquals(Map.of(Tier.HAIKU, "gpt-4o-mini", Tier.SONNET, "gpt-4o", Tier.OPUS, "o1"), config.tiers());
+    assertEquals(Map.of(Tier.HAIKU, "claude-haiku-3-5-20241022", Tier.SONNET, "claude-sonnet-4-20250514", Tier.OPUS, "claude-opus-4-5-20251101"),
+        config.tiers());
     assertEquals(URI.create("https://api.openai.com/v1"), config.providers().get("openai").baseUrl());
     assertTrue(config.providers().get("openai").tls());
     assertEquals(443, config.providers().get("openai").port());
     assertEquals("/v1", config.providers().get("openai").basePath());
-    assertEquals(URI.create("http://localhost:11434/v1"), config.providers().get("ollama").baseUrl());
+    assertEquals(URI.create("http://localhost:11434"), config.providers().get("ollama").baseUrl());
+    assertEquals(ProviderFamily.OLLAMA, config.providers().get("ollama").family());
+    assertEquals(ProviderFamily.ANTHROPIC, config.providers().get("anthropic").family());
+    assertEquals(ProviderFamily.GEMINI, config.providers().get("gemini").family());
+    assertEquals(ProviderFamily.COHERE, config.providers().get("cohere").family());
+    assertEquals("claude-3-5-haiku-20241022", config.models().get("claude-haiku-3-5-20241022").upstreamModel());
+    assertTrue(config.models().get("qwen3-coder:30b").stripThinking());
+    assertFalse(config.models().get("gpt-4o").stripThinking());
     assertTrue(config.providers().get("ollama").local());
     assertEquals(30_000, config.providers().get("ollama").timeouts().firstByteMs());
     assertEquals(120_000, config.providers().get("openai").timeouts().firstByteMs());
     assertFalse(config.providers().get("lmstudio").streamUsage());
     assertTrue(config.providers().get("openai").apiKey().isEmpty());
-    assertEquals(List.of("gpt-4o-mini"), config.models().get("qwen3-coder:30b").fallbacks());
+    assertEquals(List.of("claude-haiku-3-5-20241022"), config.models().get("qwen3-coder:30b").fallbacks());
     assertEquals("ollama", config.models().get("llama3.2:3b").provider());
     assertEquals("llama3.2:3b", config.models().get("llama3.2:3b").upstreamModel());
     assertTrue(config.clientKeys().isEmpty());
@@ -79,16 +87,16 @@ class ConfigLoaderTest {
     assertEquals("/v1", openai.basePath());
     assertEquals(OPENAI_KEY, openai.apiKey().orElseThrow().value());
     ProviderConfig ollama = config.providers().get("ollama");
-    assertEquals(URI.create("http://gpu-box:11434/v1"), ollama.baseUrl());
+    assertEquals(URI.create("http://gpu-box:11434"), ollama.baseUrl());
     assertEquals(4500, ollama.timeouts().firstByteMs());
     assertEquals(List.of("k1", "k2"), config.clientKeys().stream().map(Secret::value).toList());
     assertEquals("admin-token-secret", config.admin().token().orElseThrow().value());
   }
 
   @Test
-  void ollamaBaseUrlWithATrailingSlashStillGetsOneV1() {
+  void ollamaBaseUrlLosesItsTrailingSlash() {
     GatewayConfig config = new ConfigLoader(Map.of("OLLAMA_BASE_URL", "http://gpu-box:11434/")).load(SHIPPED);
-    assertEquals(URI.create("http://gpu-box:11434/v1"), config.providers().get("ollama").baseUrl());
+    assertEquals(URI.create("http://gpu-box:11434"), config.providers().get("ollama").baseUrl());
   }
 
   @Test
@@ -99,7 +107,7 @@ class ConfigLoaderTest {
     assertEquals(8080, config.http().port());
     assertTrue(config.providers().get("openai").apiKey().isEmpty());
     assertEquals(30_000, config.providers().get("ollama").timeouts().firstByteMs());
-    assertEquals(URI.create("http://localhost:11434/v1"), config.providers().get("ollama").baseUrl());
+    assertEquals(URI.create("http://localhost:11434"), config.providers().get("ollama").baseUrl());
   }
 
   @Test

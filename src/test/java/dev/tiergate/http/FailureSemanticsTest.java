@@ -248,7 +248,7 @@ class FailureSemanticsTest {
         .compose(r -> firstOutcome.future())
         .onComplete(ctx.succeeding(outcome -> ctx.verify(() -> {
           assertEquals(200, outcome.status());
-          assertEquals("stop", outcome.finishReason());
+          assertEquals("end_turn", outcome.finishReason());
           assertEquals(11, outcome.promptTokens());
           assertEquals(3, outcome.completionTokens());
           assertEquals("fake", outcome.provider());

@@ -183,7 +183,7 @@ class SseParserTest {
     assertNull(tap.usage().finishReason());
     assertEquals(TapAction.FORWARD, tap.inspect(event(
         "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n")));
-    assertEquals("stop", tap.usage().finishReason());
+    assertEquals("end_turn", tap.usage().finishReason());
   }
 
   @Test
@@ -204,7 +204,7 @@ class SseParserTest {
     assertEquals(TapAction.FORWARD, tap.inspect(event("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},"
         + "\"finish_reason\":\"length\"}],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":1}}\n\n")));
     assertEquals(2, tap.usage().promptTokens());
-    assertEquals("length", tap.usage().finishReason());
+    assertEquals("max_tokens", tap.usage().finishReason());
   }
 
   @ParameterizedTest(name = "malformed data {0}")

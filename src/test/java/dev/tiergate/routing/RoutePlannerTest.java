@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Pure routing against snapshots built by the real {@link ConfigLoader}. */
 class RoutePlannerTest {
 
-  /** The shipped configuration: tiers gpt-4o-mini, gpt-4o, o1; qwen3-coder:30b falls back to gpt-4o-mini. */
+  /** The shipped configuration: Claude tiers (haiku, sonnet, opus); qwen3-coder:30b falls back
+   * to Claude haiku. */
   private static final RoutingSnapshot SHIPPED = RoutingSnapshot.fromConfig(1,
       new ConfigLoader(Map.of()).load(Path.of("conf/tiergate.json")));
 
@@ -29,7 +30,7 @@ class RoutePlannerTest {
   void autoGoesToTheDefaultTier(String model) {
     RouteDecision decision = plan(model, null, null);
     assertEquals(Tier.SONNET, decision.tier());
-    assertEquals(List.of("gpt-4o"), keys(decision));
+    assertEquals(List.of("claude-sonnet-4-20250514"), keys(decision));
     assertFalse(decision.pinned());
   }
 
@@ -37,8 +38,8 @@ class RoutePlannerTest {
   void absentModelGoesToTheDefaultTier() {
     RouteDecision decision = plan(null, null, null);
     assertEquals(Tier.SONNET, decision.tier());
-    assertEquals("gpt-4o", decision.primary().model().key());
-    assertEquals("openai", decision.primary().provider().name());
+    assertEquals("claude-sonnet-4-20250514", decision.primary().model().key());
+    assertEquals("anthropic", decision.primary().provider().name());
     assertEquals("cloud", decision.primary().route());
   }
 
@@ -52,16 +53,16 @@ class RoutePlannerTest {
 
   @ParameterizedTest(name = "{0} -> {1} ({2})")
   @CsvSource({
-      "tier:haiku, HAIKU, gpt-4o-mini",
-      "tier:sonnet, SONNET, gpt-4o",
-      "tier:opus, OPUS, o1",
-      "tier:HAIKU, HAIKU, gpt-4o-mini",
-      "purpose:security, OPUS, o1",
-      "purpose:critical, OPUS, o1",
-      "purpose:classification, HAIKU, gpt-4o-mini",
-      "purpose:triage, HAIKU, gpt-4o-mini",
-      "purpose:design, SONNET, gpt-4o",
-      "purpose:analysis, SONNET, gpt-4o"})
+      "tier:haiku, HAIKU, claude-haiku-3-5-20241022",
+      "tier:sonnet, SONNET, claude-sonnet-4-20250514",
+      "tier:opus, OPUS, claude-opus-4-5-20251101",
+      "tier:HAIKU, HAIKU, claude-haiku-3-5-20241022",
+      "purpose:security, OPUS, claude-opus-4-5-20251101",
+      "purpose:critical, OPUS, claude-opus-4-5-20251101",
+      "purpose:classification, HAIKU, claude-haiku-3-5-20241022",
+      "purpose:triage, HAIKU, claude-haiku-3-5-20241022",
+      "purpose:design, SONNET, claude-sonnet-4-20250514",
+      "purpose:analysis, SONNET, claude-sonnet-4-20250514"})
   void tierAndPurposeAliases(String model, Tier tier, String modelKey) {
     RouteDecision decision = plan(model, null, null);
     assertEquals(tier, decision.tier());
@@ -72,7 +73,7 @@ class RoutePlannerTest {
   @Test
   void tierHeaderHintIsHonouredForAuto() {
     assertEquals(Tier.HAIKU, plan("auto", "haiku", null).tier());
-    assertEquals("o1", plan(null, "opus", null).primary().model().key());
+    assertEquals("claude-opus-4-5-20251101", plan(null, "opus", null).primary().model().key());
     assertEquals(Tier.OPUS, plan(" auto", " Opus ", null).tier());
   }
 
@@ -105,7 +106,9 @@ class RoutePlannerTest {
     assertEquals("ollama", decision.primary().provider().name());
     assertEquals("local", decision.primary().route());
     assertEquals("openrouter", plan("openrouter/auto", null, null).primary().provider().name());
-    assertEquals(Tier.OPUS, plan("o1", null, null).tier());
+    assertEquals(Tier.OPUS, plan("claude-opus-4-5-20251101", null, null).tier());
+    assertEquals("gemini", plan("gemini-2.0-flash", null, null).primary().provider().name());
+    assertEquals("cohere", plan("command-r", null, null).primary().provider().name());
   }
 
   @ParameterizedTest(name = "model {0}")
@@ -127,8 +130,8 @@ class RoutePlannerTest {
   @Test
   void fallbacksFollowThePrimaryInOrder() {
     RouteDecision decision = plan("qwen3-coder:30b", null, null);
-    assertEquals(List.of("qwen3-coder:30b", "gpt-4o-mini"), keys(decision));
-    assertEquals(List.of("ollama", "openai"), decision.chain().stream().map(t -> t.provider().name()).toList());
+    assertEquals(List.of("qwen3-coder:30b", "claude-haiku-3-5-20241022"), keys(decision));
+    assertEquals(List.of("ollama", "anthropic"), decision.chain().stream().map(t -> t.provider().name()).toList());
     assertEquals(List.of("local", "cloud"), decision.chain().stream().map(Target::route).toList());
   }
 

@@ -56,6 +56,31 @@ public final class TestGateway {
     return new TestGateway(primary.baseUrl(), backup.baseUrl());
   }
 
+  /**
+   * Adds one provider per wire family, all served by {@code fake}, and a model on each: {@code m-openai},
+   * {@code m-anthropic}, {@code m-ollama}, {@code m-gemini}, {@code m-cohere} (upstream names {@code up-<family>}).
+   */
+  public TestGateway withEveryFamily(FakeUpstream fake) {
+    String root = "http://127.0.0.1:" + fake.port();
+    JsonObject providers = conf.getJsonObject("providers");
+    JsonObject models = conf.getJsonObject("models");
+    for (String family : new String[] {"openai", "anthropic", "ollama", "gemini", "cohere"}) {
+      String wire = family.equals("openai") ? "openai-compatible" : family;
+      providers.put("p-" + family, new JsonObject().put("family", wire)
+          .put("baseUrl", family.equals("openai") ? root + "/v1" : root).put("apiKeyEnv", "FAKE_KEY")
+          .put("local", family.equals("ollama")));
+      models.put("m-" + family, new JsonObject().put("provider", "p-" + family).put("upstreamModel", "up-" + family)
+          .put("tier", "sonnet"));
+    }
+    return this;
+  }
+
+  /** Adds (or replaces) a model. */
+  public TestGateway model(String key, JsonObject model) {
+    conf.getJsonObject("models").put(key, model);
+    return this;
+  }
+
   public TestGateway heartbeatMs(long ms) {
     conf.getJsonObject("streaming").put("heartbeatMs", ms);
     return this;

@@ -1,0 +1,37 @@
+package dev.tiergate.http;
+
+import dev.tiergate.provider.SseEvent;
+import dev.tiergate.provider.Usage;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.Consumer;
+
+/**
+ * Turns upstream frames into the bytes the client receives: unchanged ({@link PassthroughTransformer}) or translated
+ * into the client's format ({@link TranslatingTransformer}). One per call; used on the call's event loop only.
+ */
+interface StreamTransformer {
+
+  /**
+   * Handles one upstream frame, passing any bytes for the client to {@code out}.
+   *
+   * @param contentStarted whether the client already received content (keep-alives are only relayed after that)
+   * @return true when this frame completed the stream
+   * @throws GatewayException when the frame is malformed or reports an upstream error
+   */
+  boolean onFrame(SseEvent frame, boolean contentStarted, Consumer<Buffer> out);
+
+  /**
+   * The upstream ended the body before a frame completed the stream.
+   *
+   * @return true (after passing any closing bytes to {@code out}) when the answer is complete nonetheless
+   */
+  boolean onUpstreamEnd(Consumer<Buffer> out);
+
+  /** Usage and finish reason so far. */
+  Usage usage();
+
+  /** Whether reasoning blocks were removed from the answer. */
+  default boolean reasoningStripped() {
+    return false;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.tiergate.provider;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tiergate.config.ProviderConfig;
+import dev.tiergate.http.GatewayException;
+import dev.tiergate.http.JsonSupport;
+import dev.tiergate.routing.Target;
+import dev.tiergate.wire.ChatRequest;
+import dev.tiergate.wire.Completion;
+import dev.tiergate.wire.StreamDecoder;
+import dev.tiergate.wire.anthropic.AnthropicCompletions;
+import dev.tiergate.wire.anthropic.AnthropicRequestWriter;
+import dev.tiergate.wire.anthropic.AnthropicStreamDecoder;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * The "anthropic" family: the Messages API at {@code <baseUrl>/v1/messages} (the base URL is the API root, e.g.
+ * {@code https://api.anthropic.com}), authenticated with {@code x-api-key} and pinned to API version
+ * {@value #API_VERSION}. Anthropic clients' bodies go up unchanged but for the model (and {@code max_tokens}, which
+ * Anthropic requires and the gateway lets clients leave out).
+ */
+public final class AnthropicAdapter implements ProviderAdapter {
+
+  static final String API_VERSION = "2023-06-01";
+  private static final String USER_AGENT = "tiergate/0.1";
+
+  @Override
+  public Framing framing() {
+    return Framing.SSE;
+  }
+
+  @Override
+  public UpstreamRequest prepare(ChatRequest request, Target target, MultiMap forwardHeaders, String requestId) {
+    ProviderConfig provider = target.provider();
+    String model = target.model().upstreamModel();
+    ObjectNode body = Passthrough.applies(request, target) ? passthroughBody(request.body(), model)
+        : AnthropicRequestWriter.write(request.conversation(), model);
+    // A copy: the caller's map is reused when a fallback target is tried, and must not collect our headers.
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(forwardHeaders)
+        .set("content-type", "application/json")
+        .set("accept", request.stream() ? "text/event-stream" : "application/json")
+        .set("accept-encoding", "identity")
+        .set("user-agent", USER_AGENT)
+        .set("x-request-id", requestId)
+        .set("anthropic-version", API_VERSION);
+    provider.apiKey().ifPresent(key -> headers.set("x-api-key", key.value()));
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(provider.baseUrl().getHost())
+        .setPort(provider.port())
+        .setSsl(provider.tls())
+        .setURI(provider.basePath() + "/v1/messages")
+        .setConnectTimeout(provider.timeouts().connectMs())
+        .setHeaders(headers);
+    return new UpstreamRequest(options, Buffer.buffer(write(body)));
+  }
+
+  /**
+   * The client's body with the model swapped. A shallow copy: the request's own body stays as the client sent it,
+   * for a fallback target that needs the conversation read from it.
+   */
+  private static ObjectNode passthroughBody(ObjectNode clientBody, String model) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.setAll(clientBody);
+    body.put("model", model);
+    if (!body.hasNonNull("max_tokens")) {
+      body.put("max_tokens", AnthropicRequestWriter.DEFAULT_MAX_TOKENS);
+    }
+    return body;
+  }
+
+  @Override
+  public GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body) {
+    return UpstreamErrors.map(provider, status, headers, body);
+  }
+
+  @Override
+  public StreamDecoder newDecoder(ChatRequest request) {
+    return new AnthropicStreamDecoder();
+  }
+
+  @Override
+  public Completion readCompletion(Buffer body) {
+    return AnthropicCompletions.read(body);
+  }
+
+  private static byte[] write(ObjectNode body) {
+    try {
+      return JsonSupport.MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw GatewayException.internal("Could not encode the upstream request");
+    }
+  }
+}

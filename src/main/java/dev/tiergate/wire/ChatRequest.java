@@ -1,0 +1,30 @@
+package dev.tiergate.wire;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A validated chat request in the client's wire format. The body is kept as parsed so that, when the provider speaks
+ * the same format, every field the gateway does not know reaches it unchanged; the {@link Conversation} is read from
+ * it only when a translation needs it.
+ *
+ * @param format           the client's wire format
+ * @param body             the parsed request; adapters copy or adjust what they need
+ * @param model            the {@code model} field, null when absent
+ * @param stream           whether the client asked for a stream
+ * @param clientWantsUsage whether the client asked for usage in the stream (OpenAI {@code include_usage}; the other
+ *                         formats always report it)
+ * @param user             the end-user id the client gave, null when absent
+ * @param canonical        the request in the gateway's terms, read on first use
+ */
+public record ChatRequest(ClientFormat format, ObjectNode body, String model, boolean stream, boolean clientWantsUsage,
+                          String user, Lazy<Conversation> canonical) {
+
+  /**
+   * The request in the gateway's terms.
+   *
+   * @throws dev.tiergate.http.GatewayException (400) when the request uses something no translation can express
+   */
+  public Conversation conversation() {
+    return canonical.get();
+  }
+}

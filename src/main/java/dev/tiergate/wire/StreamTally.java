@@ -1,0 +1,60 @@
+package dev.tiergate.wire;
+
+import dev.tiergate.provider.Usage;
+import java.util.Locale;
+
+/**
+ * Watches events on their way to the next sink and keeps what the call's outcome needs: token totals (the latest
+ * report wins, never a sum), the finish reason, whether content and the end were seen.
+ */
+public final class StreamTally implements EventSink {
+
+  private final EventSink next;
+  private long promptTokens = -1;
+  private long completionTokens = -1;
+  private FinishReason finishReason;
+  private boolean ended;
+  private int toolCalls;
+
+  public StreamTally(EventSink next) {
+    this.next = next;
+  }
+
+  @Override
+  public void accept(StreamEvent event) {
+    switch (event) {
+      case StreamEvent.Usage usage -> {
+        if (usage.promptTokens() >= 0) {
+          promptTokens = usage.promptTokens();
+        }
+        if (usage.completionTokens() >= 0) {
+          completionTokens = usage.completionTokens();
+        }
+      }
+      case StreamEvent.Finish finish -> finishReason = finish.reason();
+      case StreamEvent.ToolCallStart start -> toolCalls++;
+      case StreamEvent.End end -> ended = true;
+      default -> {
+      }
+    }
+    next.accept(event);
+  }
+
+  public boolean ended() {
+    return ended;
+  }
+
+  public FinishReason finishReason() {
+    return finishReason;
+  }
+
+  public int toolCalls() {
+    return toolCalls;
+  }
+
+  /** Totals and finish reason for the outcome; the reason in the gateway's terms, lower case. */
+  public Usage usage() {
+    return new Usage(promptTokens, completionTokens,
+        finishReason == null ? null : finishReason.name().toLowerCase(Locale.ROOT));
+  }
+}
