@@ -6,6 +6,8 @@ import dev.tiergate.bus.LocalRecordCodec;
 import dev.tiergate.canary.MetricsVerticle;
 import dev.tiergate.config.GatewayConfig;
 import dev.tiergate.http.HttpServerVerticle;
+import dev.tiergate.provider.HealthBoard;
+import dev.tiergate.provider.HealthVerticle;
 import dev.tiergate.routing.RouterVerticle;
 import dev.tiergate.routing.SnapshotHolder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,8 +17,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
 /**
- * Deploys the gateway's verticles on a Vert.x instance: the router first (so a snapshot exists), then metrics, the
- * HTTP verticles (one per event loop unless configured) and the admin verticle. Used by {@code Main} and by tests.
+ * Deploys the gateway's verticles on a Vert.x instance: the router first (so a snapshot exists), then metrics, provider
+ * health checks, the HTTP verticles (one per event loop unless configured) and the admin verticle. Used by {@code Main} and by tests.
  */
 public final class GatewayApp {
 
@@ -30,14 +32,16 @@ public final class GatewayApp {
   public static Future<Running> deploy(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
     vertx.eventBus().registerDefaultCodec(CallOutcome.class, new LocalRecordCodec<>(CallOutcome.class));
     SnapshotHolder snapshots = new SnapshotHolder();
+    HealthBoard health = new HealthBoard();
     int instances = config.http().instances() > 0 ? config.http().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int[] ports = new int[2];
     return vertx.deployVerticle(new RouterVerticle(config, snapshots))
         .compose(id -> vertx.deployVerticle(new MetricsVerticle(registry)))
-        .compose(id -> vertx.deployVerticle(() -> new HttpServerVerticle(config, snapshots, port -> ports[0] = port),
-            new DeploymentOptions().setInstances(instances)))
-        .compose(id -> vertx.deployVerticle(new AdminVerticle(config.admin(), snapshots, registry,
+        .compose(id -> vertx.deployVerticle(new HealthVerticle(config.providers(), config.health(), health)))
+        .compose(id -> vertx.deployVerticle(() -> new HttpServerVerticle(config, snapshots, health,
+            port -> ports[0] = port), new DeploymentOptions().setInstances(instances)))
+        .compose(id -> vertx.deployVerticle(new AdminVerticle(config.admin(), snapshots, health, registry,
             port -> ports[1] = port)))
         .map(id -> new Running(ports[0], ports[1]));
   }

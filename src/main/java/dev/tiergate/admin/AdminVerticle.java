@@ -1,11 +1,15 @@
 package dev.tiergate.admin;
 
 import dev.tiergate.config.AdminConfig;
+import dev.tiergate.config.ModelConfig;
+import dev.tiergate.config.ProviderConfig;
 import dev.tiergate.config.Secret;
-import dev.tiergate.wire.ClientFormat;
 import dev.tiergate.http.GatewayException;
+import dev.tiergate.provider.HealthBoard;
+import dev.tiergate.provider.ProviderHealth;
 import dev.tiergate.routing.RoutingSnapshot;
 import dev.tiergate.routing.SnapshotHolder;
+import dev.tiergate.wire.ClientFormat;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,10 +20,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.TreeMap;
 import java.util.function.IntConsumer;
 
 /**
- * The admin port: {@code GET /admin/status} and the Prometheus scrape {@code GET /metrics}. Admin routes need
+ * The admin port: {@code GET /admin/status}, {@code /admin/providers} (configuration and last health check),
+ * {@code /admin/models} and the Prometheus scrape {@code GET /metrics}. Admin routes need
  * the bearer {@code TIERGATE_ADMIN_TOKEN}; without a token they answer loopback clients only. The scrape is open to
  * anyone who can reach the admin port (bound to loopback by default).
  */
@@ -27,14 +34,16 @@ public final class AdminVerticle extends VerticleBase {
 
   private final AdminConfig config;
   private final SnapshotHolder snapshots;
+  private final HealthBoard health;
   private final PrometheusMeterRegistry registry;
   private final IntConsumer onListening;
   private final long startedAt = System.currentTimeMillis();
 
-  public AdminVerticle(AdminConfig config, SnapshotHolder snapshots, PrometheusMeterRegistry registry,
-                       IntConsumer onListening) {
+  public AdminVerticle(AdminConfig config, SnapshotHolder snapshots, HealthBoard health,
+                       PrometheusMeterRegistry registry, IntConsumer onListening) {
     this.config = config;
     this.snapshots = snapshots;
+    this.health = health;
     this.registry = registry;
     this.onListening = onListening;
   }
@@ -45,6 +54,8 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/metrics").handler(this::scrape);
     router.route("/admin/*").handler(this::authorize);
     router.get("/admin/status").handler(this::status);
+    router.get("/admin/providers").handler(this::providers);
+    router.get("/admin/models").handler(this::models);
     router.route().last().handler(ctx -> ctx.fail(GatewayException.notFound("not_found", "No such admin endpoint")));
     router.route().failureHandler(AdminVerticle::failure);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
@@ -79,17 +90,55 @@ public final class AdminVerticle extends VerticleBase {
 
   private void status(RoutingContext ctx) {
     RoutingSnapshot snapshot = snapshots.current();
-    JsonArray providers = new JsonArray();
-    snapshot.providers().values().forEach(p -> providers.add(new JsonObject()
-        .put("name", p.name()).put("family", p.family().wireName()).put("baseUrl", p.displayUrl())
-        .put("local", p.local()).put("keyConfigured", p.apiKey().isPresent())));
     JsonObject body = new JsonObject()
         .put("status", "ok")
         .put("uptimeMs", System.currentTimeMillis() - startedAt)
         .put("snapshotVersion", snapshot.version())
         .put("defaultTier", snapshot.defaultTier().wireName())
         .put("models", snapshot.models().size())
-        .put("providers", providers);
+        .put("providers", providerList(snapshot));
+    json(ctx, body);
+  }
+
+  /** Every provider with its configuration (never its key) and its last health check. */
+  private void providers(RoutingContext ctx) {
+    json(ctx, new JsonObject().put("providers", providerList(snapshots.current())));
+  }
+
+  /** Every registry model, with whether its provider was up at the last check and, for Ollama, has the model. */
+  private void models(RoutingContext ctx) {
+    RoutingSnapshot snapshot = snapshots.current();
+    JsonArray models = new JsonArray();
+    for (ModelConfig model : new TreeMap<>(snapshot.models()).values()) {
+      ProviderHealth check = health.of(model.provider());
+      JsonObject entry = new JsonObject().put("model", model.key()).put("provider", model.provider())
+          .put("upstreamModel", model.upstreamModel()).put("tier", model.tier().wireName())
+          .put("local", snapshot.providers().get(model.provider()).local())
+          .put("stripThinking", model.stripThinking()).put("providerStatus", check.status().name().toLowerCase(
+              Locale.ROOT));
+      if (!check.models().isEmpty()) {
+        entry.put("installed", check.models().contains(model.upstreamModel()));
+      }
+      models.add(entry);
+    }
+    json(ctx, new JsonObject().put("models", models));
+  }
+
+  private JsonArray providerList(RoutingSnapshot snapshot) {
+    JsonArray providers = new JsonArray();
+    for (ProviderConfig p : new TreeMap<>(snapshot.providers()).values()) {
+      ProviderHealth check = health.of(p.name());
+      providers.add(new JsonObject()
+          .put("name", p.name()).put("family", p.family().wireName()).put("baseUrl", p.displayUrl())
+          .put("local", p.local()).put("keyConfigured", p.apiKey().isPresent())
+          .put("health", new JsonObject().put("status", check.status().name().toLowerCase(Locale.ROOT))
+              .put("latencyMs", check.latencyMs()).put("checkedAt", check.checkedAt()).put("detail", check.detail())
+              .put("models", new JsonArray(check.models()))));
+    }
+    return providers;
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
     ctx.response().putHeader("content-type", "application/json").end(body.toBuffer());
   }
 

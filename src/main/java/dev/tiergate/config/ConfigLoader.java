@@ -62,12 +62,15 @@ public final class ConfigLoader {
         longValue(streaming, "streaming.heartbeatMs", 15_000),
         integer(streaming, "streaming.maxEventBytes", 4 * 1024 * 1024),
         integer(streaming, "streaming.maxResponseBytes", 32 * 1024 * 1024));
+    JsonObject health = object(root, "health");
+    HealthConfig healthConfig = new HealthConfig(longValue(health, "health.intervalMs", 30_000),
+        longValue(health, "health.timeoutMs", 5_000));
     Map<String, ProviderConfig> providers = providers(root);
     Map<String, ModelConfig> models = models(root);
     Map<Tier, String> tiers = tiers(root);
     Tier defaultTier = Tier.parseConfig("defaultTier", string(root, "defaultTier", "sonnet"));
-    return new GatewayConfig(httpConfig, adminConfig, streamingConfig, providers, models, tiers, defaultTier,
-        clientKeys());
+    return new GatewayConfig(httpConfig, adminConfig, streamingConfig, healthConfig, providers, models, tiers,
+        defaultTier, clientKeys());
   }
 
   private Map<String, ProviderConfig> providers(JsonObject root) {

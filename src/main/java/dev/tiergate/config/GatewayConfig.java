@@ -7,11 +7,12 @@ import java.util.Map;
 /**
  * The whole validated configuration, loaded once by {@code Main} and passed to constructors.
  *
+ * @param health      provider health checks
  * @param tiers       the model key serving each tier
  * @param defaultTier tier used when a request gives no hint ({@code model: auto} or absent)
  * @param clientKeys  keys clients must present; empty = no client auth
  */
-public record GatewayConfig(HttpConfig http, AdminConfig admin, StreamingConfig streaming,
+public record GatewayConfig(HttpConfig http, AdminConfig admin, StreamingConfig streaming, HealthConfig health,
                             Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                             Map<Tier, String> tiers, Tier defaultTier, List<Secret> clientKeys) {
 

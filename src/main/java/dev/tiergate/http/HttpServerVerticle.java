@@ -3,6 +3,7 @@ package dev.tiergate.http;
 import dev.tiergate.bus.Addresses;
 import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.config.GatewayConfig;
+import dev.tiergate.provider.HealthBoard;
 import dev.tiergate.provider.Upstreams;
 import dev.tiergate.routing.SnapshotHolder;
 import dev.tiergate.wire.ClientFormat;
@@ -22,12 +23,15 @@ public final class HttpServerVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final SnapshotHolder snapshots;
+  private final HealthBoard health;
   private final IntConsumer onListening;
   private Upstreams upstreams;
 
-  public HttpServerVerticle(GatewayConfig config, SnapshotHolder snapshots, IntConsumer onListening) {
+  public HttpServerVerticle(GatewayConfig config, SnapshotHolder snapshots, HealthBoard health,
+                            IntConsumer onListening) {
     this.config = config;
     this.snapshots = snapshots;
+    this.health = health;
     this.onListening = onListening;
   }
 
@@ -46,9 +50,9 @@ public final class HttpServerVerticle extends VerticleBase {
     router.get("/api/version").handler(OllamaInfoHandler.version());
     router.get("/healthz").handler(ctx -> json(ctx, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(ctx -> {
-      boolean ready = snapshots.ready();
+      boolean ready = snapshots.ready() && health.serviceable();
       ctx.response().setStatusCode(ready ? 200 : 503);
-      json(ctx, new JsonObject().put("status", ready ? "ready" : "starting"));
+      json(ctx, new JsonObject().put("status", ready ? "ready" : snapshots.ready() ? "no_provider_up" : "starting"));
     });
     router.route().failureHandler(errors::handle);
     // Unmatched paths (404) and methods (405) never reach a route's failure handler.

@@ -6,7 +6,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 
 /** Maps transport failures of an upstream call to the gateway's errors. */
-final class UpstreamFailures {
+public final class UpstreamFailures {
 
   /** Marker for an attempt abandoned because the call already ended. */
   static final GatewayException CANCELLED = GatewayException.badGateway("cancelled", "The call was cancelled");
@@ -14,9 +14,12 @@ final class UpstreamFailures {
   private UpstreamFailures() {
   }
 
-  static GatewayException classify(Throwable failure, ProviderTimeouts timeouts) {
+  public static GatewayException classify(Throwable failure, ProviderTimeouts timeouts) {
     if (failure instanceof GatewayException gatewayException) {
       return gatewayException;
+    }
+    if (failure instanceof java.util.concurrent.TimeoutException) {
+      return GatewayException.timeout("upstream_timeout", "The upstream did not answer in time");
     }
     if (failure instanceof ConnectTimeoutException) {
       return GatewayException.timeout("upstream_connect_timeout",

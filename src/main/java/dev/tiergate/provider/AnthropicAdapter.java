@@ -1,11 +1,9 @@
 package dev.tiergate.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.config.ProviderConfig;
 import dev.tiergate.http.GatewayException;
-import dev.tiergate.http.JsonSupport;
 import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.Completion;
@@ -15,8 +13,6 @@ import dev.tiergate.wire.anthropic.AnthropicRequestWriter;
 import dev.tiergate.wire.anthropic.AnthropicStreamDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 
 /**
  * The "anthropic" family: the Messages API at {@code <baseUrl>/v1/messages} (the base URL is the API root, e.g.
@@ -27,8 +23,6 @@ import io.vertx.core.http.RequestOptions;
 public final class AnthropicAdapter implements ProviderAdapter {
 
   static final String API_VERSION = "2023-06-01";
-  private static final String USER_AGENT = "tiergate/0.1";
-
   @Override
   public Framing framing() {
     return Framing.SSE;
@@ -40,24 +34,10 @@ public final class AnthropicAdapter implements ProviderAdapter {
     String model = target.model().upstreamModel();
     ObjectNode body = Passthrough.applies(request, target) ? passthroughBody(request.body(), model)
         : AnthropicRequestWriter.write(request.conversation(), model);
-    // A copy: the caller's map is reused when a fallback target is tried, and must not collect our headers.
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(forwardHeaders)
-        .set("content-type", "application/json")
-        .set("accept", request.stream() ? "text/event-stream" : "application/json")
-        .set("accept-encoding", "identity")
-        .set("user-agent", USER_AGENT)
-        .set("x-request-id", requestId)
-        .set("anthropic-version", API_VERSION);
-    provider.apiKey().ifPresent(key -> headers.set("x-api-key", key.value()));
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setHost(provider.baseUrl().getHost())
-        .setPort(provider.port())
-        .setSsl(provider.tls())
-        .setURI(provider.basePath() + "/v1/messages")
-        .setConnectTimeout(provider.timeouts().connectMs())
-        .setHeaders(headers);
-    return new UpstreamRequest(options, Buffer.buffer(write(body)));
+    UpstreamRequest prepared = UpstreamRequest.postJson(provider, "/v1/messages", forwardHeaders,
+        request.stream() ? "text/event-stream" : "application/json", requestId, body);
+    authorize(prepared, provider);
+    return prepared;
   }
 
   /**
@@ -75,6 +55,17 @@ public final class AnthropicAdapter implements ProviderAdapter {
   }
 
   @Override
+  public void authorize(UpstreamRequest request, ProviderConfig provider) {
+    request.header("anthropic-version", API_VERSION);
+    provider.apiKey().ifPresent(key -> request.header("x-api-key", key.value()));
+  }
+
+  @Override
+  public String healthPath() {
+    return "/v1/models";
+  }
+
+  @Override
   public GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body) {
     return UpstreamErrors.map(provider, status, headers, body);
   }
@@ -89,11 +80,4 @@ public final class AnthropicAdapter implements ProviderAdapter {
     return AnthropicCompletions.read(body);
   }
 
-  private static byte[] write(ObjectNode body) {
-    try {
-      return JsonSupport.MAPPER.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw GatewayException.internal("Could not encode the upstream request");
-    }
-  }
 }

@@ -1,9 +1,7 @@
 package dev.tiergate.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tiergate.config.ProviderConfig;
 import dev.tiergate.http.GatewayException;
-import dev.tiergate.http.JsonSupport;
 import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.Completion;
@@ -13,8 +11,6 @@ import dev.tiergate.wire.gemini.GeminiRequestWriter;
 import dev.tiergate.wire.gemini.GeminiStreamDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -25,8 +21,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class GeminiAdapter implements ProviderAdapter {
 
-  private static final String USER_AGENT = "tiergate/0.1";
-
   @Override
   public Framing framing() {
     return Framing.SSE;
@@ -35,26 +29,27 @@ public final class GeminiAdapter implements ProviderAdapter {
   @Override
   public UpstreamRequest prepare(ChatRequest request, Target target, MultiMap forwardHeaders, String requestId) {
     ProviderConfig provider = target.provider();
-    byte[] body = encode(GeminiRequestWriter.write(request.conversation()));
     String method = request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent";
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setHost(provider.baseUrl().getHost())
-        .setPort(provider.port())
-        .setSsl(provider.tls())
-        .setURI(provider.basePath() + "/v1beta/models/" + pathSegment(target.model().upstreamModel()) + method)
-        .setConnectTimeout(provider.timeouts().connectMs())
-        .setHeaders(forwardHeaders)
-        .putHeader("content-type", "application/json")
-        .putHeader("accept", request.stream() ? "text/event-stream" : "application/json")
-        .putHeader("accept-encoding", "identity")
-        .putHeader("user-agent", USER_AGENT)
-        .putHeader("x-request-id", requestId);
-    provider.apiKey().ifPresent(key -> options.putHeader("x-goog-api-key", key.value()));
-    return new UpstreamRequest(options, Buffer.buffer(body));
+    UpstreamRequest prepared = UpstreamRequest.postJson(provider,
+        "/v1beta/models/" + pathSegment(target.model().upstreamModel()) + method, forwardHeaders,
+        request.stream() ? "text/event-stream" : "application/json", requestId,
+        GeminiRequestWriter.write(request.conversation()));
+    authorize(prepared, provider);
+    return prepared;
   }
 
   /** Google answers a bad key with 400 INVALID_ARGUMENT, which must not read as the client's own mistake. */
+  @Override
+  public void authorize(UpstreamRequest request, ProviderConfig provider) {
+    // The key goes in a header, never in the URL: URLs end up in access logs and proxies.
+    provider.apiKey().ifPresent(key -> request.header("x-goog-api-key", key.value()));
+  }
+
+  @Override
+  public String healthPath() {
+    return "/v1beta/models";
+  }
+
   @Override
   public GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body) {
     if (status == 400 && body != null && body.toString().contains("API_KEY_INVALID")) {
@@ -79,11 +74,4 @@ public final class GeminiAdapter implements ProviderAdapter {
     return URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
   }
 
-  private static byte[] encode(Object body) {
-    try {
-      return JsonSupport.MAPPER.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw GatewayException.internal("Could not encode the upstream request");
-    }
-  }
 }

@@ -1,10 +1,8 @@
 package dev.tiergate.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.config.ProviderConfig;
 import dev.tiergate.http.GatewayException;
-import dev.tiergate.http.JsonSupport;
 import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.Completion;
@@ -14,16 +12,12 @@ import dev.tiergate.wire.openai.OpenAiRequestWriter;
 import dev.tiergate.wire.openai.OpenAiStreamDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 
 /**
  * The "openai-compatible" family: OpenAI, OpenRouter, vLLM, LM Studio, LocalAI and Ollama's {@code /v1} API all take
  * the client's Chat Completions body with the model name swapped, and stream {@code chat.completion.chunk} events.
  */
 public final class OpenAiCompatibleAdapter implements ProviderAdapter {
-
-  private static final String USER_AGENT = "tiergate/0.1";
 
   @Override
   public Framing framing() {
@@ -46,21 +40,20 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     } else {
       body = OpenAiRequestWriter.write(request.conversation(), target.model().upstreamModel(), provider.streamUsage());
     }
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setHost(provider.baseUrl().getHost())
-        .setPort(provider.port())
-        .setSsl(provider.tls())
-        .setURI(provider.basePath() + "/chat/completions")
-        .setConnectTimeout(provider.timeouts().connectMs())
-        .setHeaders(forwardHeaders)
-        .putHeader("content-type", "application/json")
-        .putHeader("accept", request.stream() ? "text/event-stream" : "application/json")
-        .putHeader("accept-encoding", "identity")
-        .putHeader("user-agent", USER_AGENT)
-        .putHeader("x-request-id", requestId);
-    provider.apiKey().ifPresent(key -> options.putHeader("authorization", "Bearer " + key.value()));
-    return new UpstreamRequest(options, Buffer.buffer(write(body)));
+    UpstreamRequest prepared = UpstreamRequest.postJson(provider, "/chat/completions", forwardHeaders,
+        request.stream() ? "text/event-stream" : "application/json", requestId, body);
+    authorize(prepared, provider);
+    return prepared;
+  }
+
+  @Override
+  public void authorize(UpstreamRequest request, ProviderConfig provider) {
+    provider.apiKey().ifPresent(key -> request.header("authorization", "Bearer " + key.value()));
+  }
+
+  @Override
+  public String healthPath() {
+    return "/models";
   }
 
   @Override
@@ -83,11 +76,4 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
     return OpenAiCompletions.read(body);
   }
 
-  private static byte[] write(ObjectNode body) {
-    try {
-      return JsonSupport.MAPPER.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw GatewayException.internal("Could not encode the upstream request");
-    }
-  }
 }

@@ -29,6 +29,19 @@ public interface ProviderAdapter {
    */
   UpstreamRequest prepare(ChatRequest request, Target target, MultiMap forwardHeaders, String requestId);
 
+  /** Adds the provider's credentials (from config, never a client's) to a request for it. */
+  void authorize(UpstreamRequest request, ProviderConfig provider);
+
+  /** The path (under the base URL) of a cheap GET that lists the provider's models: the health check. */
+  String healthPath();
+
+  /** The health check request: an authorized GET of {@link #healthPath()}. */
+  default UpstreamRequest healthCheck(ProviderConfig provider) {
+    UpstreamRequest request = UpstreamRequest.get(provider, healthPath());
+    authorize(request, provider);
+    return request;
+  }
+
   /** Maps an upstream non-2xx answer to the gateway's error, without leaking what the upstream echoed of a key. */
   GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body);
 

@@ -1,7 +1,9 @@
 package dev.tiergate.support;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -61,10 +63,12 @@ public final class Http {
   }
 
   private final HttpClient client;
+  private final Context context;
   private final int port;
 
   public Http(Vertx vertx, int port) {
     this.client = vertx.createHttpClient();
+    this.context = vertx.getOrCreateContext();
     this.port = port;
   }
 
@@ -85,9 +89,14 @@ public final class Http {
     if (method == HttpMethod.POST && !typed) {
       options.putHeader("content-type", "application/json");
     }
-    return client.request(options)
-        .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)));
+    // The whole chain is built on one event loop: built from a test thread, the response (and its body) could arrive
+    // before the body handler is attached, and the body would be lost.
+    Promise<Response> result = Promise.promise();
+    context.runOnContext(v -> client.request(options)
+        .compose(req -> req.send(body).compose(resp -> resp.body()
+            .map(b -> new Response(resp.statusCode(), resp.headers(), b))))
+        .onComplete(result));
+    return result.future();
   }
 
   /** A chat request body for {@code model} with one user message. */

@@ -34,6 +34,8 @@ public final class TestGateway {
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1))
         .put("admin", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .put("streaming", new JsonObject().put("heartbeatMs", 15000))
+        // Health checks are requests too: off unless a test asks, so recorded upstream requests stay the test's own.
+        .put("health", new JsonObject().put("intervalMs", 0))
         .put("providerDefaults", new JsonObject().put("poolSize", 64).put("timeouts", timeouts))
         .put("providers", new JsonObject()
             .put("fake", new JsonObject().put("family", "openai-compatible").put("baseUrl", primaryUrl)
@@ -78,6 +80,18 @@ public final class TestGateway {
   /** Adds (or replaces) a model. */
   public TestGateway model(String key, JsonObject model) {
     conf.getJsonObject("models").put(key, model);
+    return this;
+  }
+
+  /** Turns provider health checks on, every {@code ms}. */
+  public TestGateway healthEveryMs(long ms) {
+    conf.getJsonObject("health").put("intervalMs", ms).put("timeoutMs", 1000);
+    return this;
+  }
+
+  /** Adds (or replaces) a provider. */
+  public TestGateway provider(String name, JsonObject provider) {
+    conf.getJsonObject("providers").put(name, provider);
     return this;
   }
 
