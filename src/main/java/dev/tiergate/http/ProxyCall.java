@@ -3,7 +3,6 @@ package dev.tiergate.http;
 import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.config.ProviderTimeouts;
 import dev.tiergate.config.StreamingConfig;
-import dev.tiergate.provider.Passthrough;
 import dev.tiergate.provider.ProviderAdapter;
 import dev.tiergate.provider.UpstreamRequest;
 import dev.tiergate.provider.Upstreams;
@@ -13,9 +12,6 @@ import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.ClientCodec;
 import dev.tiergate.wire.ClientFormat;
-import dev.tiergate.wire.Completion;
-import dev.tiergate.wire.Part;
-import dev.tiergate.wire.ThinkStripper;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -23,9 +19,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -103,7 +96,7 @@ final class ProxyCall implements StreamRelay.Listener {
     ProviderAdapter adapter = upstreams.adapter(target.provider().family());
     UpstreamRequest prepared;
     try {
-      MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(forwardHeaders);
+      MultiMap headers = HeaderHygiene.forFamily(forwardHeaders, target.provider().family());
       prepared = adapter.prepare(request, target, headers, requestId);
     } catch (GatewayException e) {
       onAttemptFailure(seq, e);
@@ -150,7 +143,7 @@ final class ProxyCall implements StreamRelay.Listener {
             "The upstream answered a stream request without a stream (" + adapter.framing() + " expected)"));
       });
     } else {
-      relay = new StreamRelay(vertx, resp, response, adapter.framing(), transformer(adapter),
+      relay = new StreamRelay(vertx, resp, response, adapter.framing(), StreamTransformer.of(adapter, request, target, requestId),
           streaming.maxEventBytes(), target.provider().timeouts().idleMs(), this);
       relay.start();
     }
@@ -167,53 +160,20 @@ final class ProxyCall implements StreamRelay.Listener {
     if (finished || seq != live) {
       return;
     }
-    Buffer answer;
+    WholeAnswer answer;
     try {
-      Completion completion = adapter.readCompletion(body);
-      if (Passthrough.applies(request, target)) {
-        answer = body;
-      } else {
-        completion = stripThinking(completion);
-        answer = codec.encodeCompletion(completion, request, target.model().key(), requestId);
-      }
-      usage = new Usage(completion.promptTokens(), completion.completionTokens(), completion.finishReason() == null
-          ? null : completion.finishReason().name().toLowerCase(Locale.ROOT));
+      answer = WholeAnswer.of(adapter, body, request, target, requestId);
     } catch (GatewayException e) {
       onAttemptFailure(seq, e);
       return;
     }
+    usage = answer.usage();
+    reasoningStripped = answer.reasoningStripped();
     upstreamRequest = null;
     firstContentNanos = System.nanoTime();
     commitHeaders("application/json");
-    response.end(answer);
+    response.end(answer.body());
     finish(200, null);
-  }
-
-  private StreamTransformer transformer(ProviderAdapter adapter) {
-    if (Passthrough.applies(request, target)) {
-      return new PassthroughTransformer(adapter.newTap(request));
-    }
-    return new TranslatingTransformer(adapter.newDecoder(request),
-        codec.newStreamEncoder(request, target.model().key(), requestId), target.model().stripThinking(),
-        codec.heartbeat());
-  }
-
-  private Completion stripThinking(Completion completion) {
-    if (!target.model().stripThinking()) {
-      return completion;
-    }
-    List<Part> parts = new ArrayList<>();
-    for (Part part : completion.content()) {
-      if (part instanceof Part.Text text) {
-        String kept = ThinkStripper.strip(text.text());
-        reasoningStripped |= !kept.equals(text.text());
-        parts.add(new Part.Text(kept));
-      } else {
-        parts.add(part);
-      }
-    }
-    return new Completion(parts, completion.finishReason(), completion.promptTokens(),
-        completion.completionTokens());
   }
 
   @Override

@@ -1,7 +1,12 @@
 package dev.tiergate.http;
 
+import dev.tiergate.provider.Passthrough;
+import dev.tiergate.provider.ProviderAdapter;
 import dev.tiergate.provider.SseEvent;
 import dev.tiergate.provider.Usage;
+import dev.tiergate.routing.Target;
+import dev.tiergate.wire.ChatRequest;
+import dev.tiergate.wire.ClientCodec;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
 
@@ -10,6 +15,17 @@ import java.util.function.Consumer;
  * into the client's format ({@link TranslatingTransformer}). One per call; used on the call's event loop only.
  */
 interface StreamTransformer {
+
+  /** The transformer for one streamed call to {@code target}: passthrough when no translation is needed. */
+  static StreamTransformer of(ProviderAdapter adapter, ChatRequest request, Target target, String requestId) {
+    if (Passthrough.applies(request, target)) {
+      return new PassthroughTransformer(adapter.newTap(request));
+    }
+    ClientCodec codec = request.format().codec();
+    return new TranslatingTransformer(adapter.newDecoder(request),
+        codec.newStreamEncoder(request, target.model().key(), requestId), target.model().stripThinking(),
+        codec.heartbeat());
+  }
 
   /**
    * Handles one upstream frame, passing any bytes for the client to {@code out}.

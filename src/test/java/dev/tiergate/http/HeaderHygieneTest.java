@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tiergate.config.ProviderFamily;
 import dev.tiergate.support.FakeUpstream;
 import dev.tiergate.support.Fixture;
 import dev.tiergate.support.Http;
@@ -238,13 +239,28 @@ class HeaderHygieneTest {
         .add("TraceParent", TRACEPARENT)
         .add("tracestate", "a=1")
         .add("Baggage", "k1=v1")
-        .add("baggage", "k2=v2");
+        .add("baggage", "k2=v2")
+        .add("Anthropic-Beta", "fine-grained-tool-streaming-2025-05-14");
     MultiMap out = HeaderHygiene.forwardable(client);
-    assertEquals(List.of("baggage", "traceparent", "tracestate"),
+    assertEquals(List.of("anthropic-beta", "baggage", "traceparent", "tracestate"),
         out.names().stream().map(n -> n.toLowerCase(Locale.ROOT)).sorted().toList());
     assertEquals(TRACEPARENT, out.get("traceparent"));
     assertEquals("a=1", out.get("tracestate"));
     assertEquals(List.of("k1=v1", "k2=v2"), out.getAll("baggage"));
+  }
+
+  @Test
+  void anthropicBetaReachesAnthropicOnly() {
+    MultiMap forwardable = HeaderHygiene.forwardable(MultiMap.caseInsensitiveMultiMap()
+        .add("anthropic-beta", "interleaved-thinking-2025-05-14").add("traceparent", TRACEPARENT));
+    assertEquals("interleaved-thinking-2025-05-14",
+        HeaderHygiene.forFamily(forwardable, ProviderFamily.ANTHROPIC).get("anthropic-beta"));
+    for (ProviderFamily family : List.of(ProviderFamily.OPENAI_COMPATIBLE, ProviderFamily.OLLAMA,
+        ProviderFamily.GEMINI, ProviderFamily.COHERE)) {
+      MultiMap out = HeaderHygiene.forFamily(forwardable, family);
+      assertFalse(out.contains("anthropic-beta"), family.toString());
+      assertEquals(TRACEPARENT, out.get("traceparent"));
+    }
   }
 
   @Test
