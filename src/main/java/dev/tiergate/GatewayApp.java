@@ -5,9 +5,14 @@ import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.bus.LocalRecordCodec;
 import dev.tiergate.canary.MetricsVerticle;
 import dev.tiergate.config.GatewayConfig;
+import dev.tiergate.http.GatewayShared;
 import dev.tiergate.http.HttpServerVerticle;
+import dev.tiergate.http.RetryBudget;
+import dev.tiergate.provider.Breakers;
 import dev.tiergate.provider.HealthBoard;
 import dev.tiergate.provider.HealthVerticle;
+import dev.tiergate.routing.Balancer;
+import dev.tiergate.routing.LatencyBoard;
 import dev.tiergate.routing.RouterVerticle;
 import dev.tiergate.routing.SnapshotHolder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,7 +23,8 @@ import io.vertx.core.VertxOptions;
 
 /**
  * Deploys the gateway's verticles on a Vert.x instance: the router first (so a snapshot exists), then metrics, provider
- * health checks, the HTTP verticles (one per event loop unless configured) and the admin verticle. Used by {@code Main} and by tests.
+ * health checks, the HTTP verticles (one per event loop unless configured) and the admin verticle. Used by
+ * {@code Main} and by tests.
  */
 public final class GatewayApp {
 
@@ -31,17 +37,24 @@ public final class GatewayApp {
 
   public static Future<Running> deploy(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
     vertx.eventBus().registerDefaultCodec(CallOutcome.class, new LocalRecordCodec<>(CallOutcome.class));
-    SnapshotHolder snapshots = new SnapshotHolder();
-    HealthBoard health = new HealthBoard();
+    var resilience = config.routing().resilience();
+    LatencyBoard latency = new LatencyBoard();
+    GatewayShared shared = new GatewayShared(new SnapshotHolder(), new HealthBoard(), latency, new Balancer(latency),
+        new RetryBudget(resilience.retryBudgetRatio(), resilience.retryBudgetMin()),
+        new Breakers(vertx, new Breakers.BreakerConfig(resilience.breakerMaxFailures(), resilience.breakerResetMs(),
+            resilience.breakerWindowMs()), registry));
+    SnapshotHolder snapshots = shared.snapshots();
+    HealthBoard health = shared.health();
     int instances = config.http().instances() > 0 ? config.http().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int[] ports = new int[2];
     return vertx.deployVerticle(new RouterVerticle(config, snapshots))
         .compose(id -> vertx.deployVerticle(new MetricsVerticle(registry)))
-        .compose(id -> vertx.deployVerticle(new HealthVerticle(config.providers(), config.health(), health)))
-        .compose(id -> vertx.deployVerticle(() -> new HttpServerVerticle(config, snapshots, health,
-            port -> ports[0] = port), new DeploymentOptions().setInstances(instances)))
-        .compose(id -> vertx.deployVerticle(new AdminVerticle(config.admin(), snapshots, health, registry,
+        .compose(id -> vertx.deployVerticle(new HealthVerticle(config.providers(), config.health(),
+            config.routing().airgap(), health)))
+        .compose(id -> vertx.deployVerticle(() -> new HttpServerVerticle(config, shared, port -> ports[0] = port),
+            new DeploymentOptions().setInstances(instances)))
+        .compose(id -> vertx.deployVerticle(new AdminVerticle(config.admin(), shared, registry,
             port -> ports[1] = port)))
         .map(id -> new Running(ports[0], ports[1]));
   }

@@ -5,8 +5,11 @@ import dev.tiergate.config.ModelConfig;
 import dev.tiergate.config.ProviderConfig;
 import dev.tiergate.config.Secret;
 import dev.tiergate.http.GatewayException;
+import dev.tiergate.http.GatewayShared;
+import dev.tiergate.provider.Breakers;
 import dev.tiergate.provider.HealthBoard;
 import dev.tiergate.provider.ProviderHealth;
+import dev.tiergate.routing.Balancer;
 import dev.tiergate.routing.RoutingSnapshot;
 import dev.tiergate.routing.SnapshotHolder;
 import dev.tiergate.wire.ClientFormat;
@@ -26,24 +29,28 @@ import java.util.function.IntConsumer;
 
 /**
  * The admin port: {@code GET /admin/status}, {@code /admin/providers} (configuration and last health check),
- * {@code /admin/models} and the Prometheus scrape {@code GET /metrics}. Admin routes need
- * the bearer {@code TIERGATE_ADMIN_TOKEN}; without a token they answer loopback clients only. The scrape is open to
- * anyone who can reach the admin port (bound to loopback by default).
+ * {@code /admin/models}, {@code /admin/route} (why a sample request goes where it goes) and the Prometheus scrape
+ * {@code GET /metrics}. Admin routes need the bearer {@code TIERGATE_ADMIN_TOKEN}; without a token they answer
+ * loopback clients only. The scrape is open to anyone who can reach the admin port (bound to loopback by default).
  */
 public final class AdminVerticle extends VerticleBase {
 
   private final AdminConfig config;
   private final SnapshotHolder snapshots;
   private final HealthBoard health;
+  private final Balancer balancer;
+  private final Breakers breakers;
   private final PrometheusMeterRegistry registry;
   private final IntConsumer onListening;
   private final long startedAt = System.currentTimeMillis();
 
-  public AdminVerticle(AdminConfig config, SnapshotHolder snapshots, HealthBoard health,
-                       PrometheusMeterRegistry registry, IntConsumer onListening) {
+  public AdminVerticle(AdminConfig config, GatewayShared shared, PrometheusMeterRegistry registry,
+                       IntConsumer onListening) {
     this.config = config;
-    this.snapshots = snapshots;
-    this.health = health;
+    this.snapshots = shared.snapshots();
+    this.health = shared.health();
+    this.balancer = shared.balancer();
+    this.breakers = shared.breakers();
     this.registry = registry;
     this.onListening = onListening;
   }
@@ -56,6 +63,8 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/admin/status").handler(this::status);
     router.get("/admin/providers").handler(this::providers);
     router.get("/admin/models").handler(this::models);
+    router.get("/admin/route").handler(ctx -> json(ctx,
+        RouteExplainer.explain(ctx.request().params(), snapshots.current(), balancer)));
     router.route().last().handler(ctx -> ctx.fail(GatewayException.notFound("not_found", "No such admin endpoint")));
     router.route().failureHandler(AdminVerticle::failure);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
@@ -133,9 +142,21 @@ public final class AdminVerticle extends VerticleBase {
           .put("local", p.local()).put("keyConfigured", p.apiKey().isPresent())
           .put("health", new JsonObject().put("status", check.status().name().toLowerCase(Locale.ROOT))
               .put("latencyMs", check.latencyMs()).put("checkedAt", check.checkedAt()).put("detail", check.detail())
-              .put("models", new JsonArray(check.models()))));
+              .put("models", new JsonArray(check.models())))
+          .put("circuits", circuits(p.name())));
     }
     return providers;
+  }
+
+  /** The circuit state of each of the provider's models that has carried traffic ({@code model → state}). */
+  private JsonObject circuits(String provider) {
+    JsonObject circuits = new JsonObject();
+    breakers.states().forEach((key, state) -> {
+      if (key.startsWith(provider + "/")) {
+        circuits.put(key.substring(provider.length() + 1), state);
+      }
+    });
+    return circuits;
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {

@@ -45,7 +45,8 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   private void record(CallOutcome outcome) {
-    Labels labels = new Labels(outcome.clientFormat(), outcome.provider(), outcome.model(), outcome.route(), outcome.status(),
+    Labels labels = new Labels(outcome.clientFormat(), outcome.provider(), outcome.model(), outcome.route(),
+        outcome.status(),
         outcome.errorClass() == null ? "none" : outcome.errorClass(), outcome.stream(), outcome.fallback());
     Meters m = meters.computeIfAbsent(labels, this::register);
     m.requests().increment();

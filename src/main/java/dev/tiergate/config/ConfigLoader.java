@@ -67,10 +67,11 @@ public final class ConfigLoader {
         longValue(health, "health.timeoutMs", 5_000));
     Map<String, ProviderConfig> providers = providers(root);
     Map<String, ModelConfig> models = models(root);
+    RoutingConfig routing = new RoutingConfigReader(env).read(root, models, providers);
     Map<Tier, String> tiers = tiers(root);
     Tier defaultTier = Tier.parseConfig("defaultTier", string(root, "defaultTier", "sonnet"));
     return new GatewayConfig(httpConfig, adminConfig, streamingConfig, healthConfig, providers, models, tiers,
-        defaultTier, clientKeys());
+        defaultTier, routing, clientKeys());
   }
 
   private Map<String, ProviderConfig> providers(JsonObject root) {
@@ -141,9 +142,22 @@ public final class ConfigLoader {
       }
       models.put(name, new ModelConfig(name, provider, string(json, key + ".upstreamModel", name),
           Tier.parseConfig(key + ".tier", string(json, key + ".tier", "sonnet")), fallbackKeys,
-          bool(json, key + ".stripThinking", false)));
+          bool(json, key + ".stripThinking", false), price(json, key + ".price.inputPer1k"),
+          price(json, key + ".price.outputPer1k")));
     }
     return models;
+  }
+
+  private static double price(JsonObject model, String key) {
+    int dot = key.lastIndexOf('.');
+    Object value = object(model, key.substring(0, dot)).getValue(key.substring(dot + 1));
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Number number) || number.doubleValue() < 0) {
+      throw new ConfigException(key, "must be a number of at least 0");
+    }
+    return number.doubleValue();
   }
 
   private Map<Tier, String> tiers(JsonObject root) {
@@ -183,7 +197,7 @@ public final class ConfigLoader {
     return (int) parsed;
   }
 
-  private static long parseLong(String key, String value) {
+  static long parseLong(String key, String value) {
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
@@ -213,11 +227,11 @@ public final class ConfigLoader {
     return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
   }
 
-  private static JsonObject object(JsonObject parent, String key) {
+  static JsonObject object(JsonObject parent, String key) {
     return object(parent, key, key.substring(key.lastIndexOf('.') + 1));
   }
 
-  private static JsonObject object(JsonObject parent, String key, String field) {
+  static JsonObject object(JsonObject parent, String key, String field) {
     Object value = parent.getValue(field);
     if (value == null) {
       return new JsonObject();
@@ -228,7 +242,7 @@ public final class ConfigLoader {
     return json.copy();
   }
 
-  private static JsonArray array(JsonObject parent, String key) {
+  static JsonArray array(JsonObject parent, String key) {
     Object value = parent.getValue(key.substring(key.lastIndexOf('.') + 1));
     if (value == null) {
       return new JsonArray();
@@ -239,7 +253,7 @@ public final class ConfigLoader {
     return json;
   }
 
-  private static String string(JsonObject parent, String key, String fallback) {
+  static String string(JsonObject parent, String key, String fallback) {
     Object value = parent.getValue(key.substring(key.lastIndexOf('.') + 1));
     if (value == null) {
       return fallback;
@@ -250,7 +264,7 @@ public final class ConfigLoader {
     return text;
   }
 
-  private static boolean bool(JsonObject parent, String key, boolean fallback) {
+  static boolean bool(JsonObject parent, String key, boolean fallback) {
     Object value = parent.getValue(key.substring(key.lastIndexOf('.') + 1));
     if (value == null) {
       return fallback;
@@ -261,7 +275,7 @@ public final class ConfigLoader {
     return flag;
   }
 
-  private static int integer(JsonObject parent, String key, int fallback) {
+  static int integer(JsonObject parent, String key, int fallback) {
     long value = longValue(parent, key, fallback);
     if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
       throw new ConfigException(key, "out of range: " + value);
@@ -270,13 +284,13 @@ public final class ConfigLoader {
   }
 
   /** A timeout: checked here so that the error names the provider's key, not just {@code timeouts.…}. */
-  private static long positive(JsonObject parent, String key, long fallback) {
+  static long positive(JsonObject parent, String key, long fallback) {
     long value = longValue(parent, key, fallback);
     Checks.atLeast(key, value, 1);
     return value;
   }
 
-  private static long longValue(JsonObject parent, String key, long fallback) {
+  static long longValue(JsonObject parent, String key, long fallback) {
     Object value = parent.getValue(key.substring(key.lastIndexOf('.') + 1));
     if (value == null) {
       return fallback;

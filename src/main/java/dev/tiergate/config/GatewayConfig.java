@@ -10,11 +10,13 @@ import java.util.Map;
  * @param health      provider health checks
  * @param tiers       the model key serving each tier
  * @param defaultTier tier used when a request gives no hint ({@code model: auto} or absent)
+ * @param routing     the routing policy: local, privacy, airgap, canary, pools, resilience
  * @param clientKeys  keys clients must present; empty = no client auth
  */
 public record GatewayConfig(HttpConfig http, AdminConfig admin, StreamingConfig streaming, HealthConfig health,
                             Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
-                            Map<Tier, String> tiers, Tier defaultTier, List<Secret> clientKeys) {
+                            Map<Tier, String> tiers, Tier defaultTier, RoutingConfig routing,
+                            List<Secret> clientKeys) {
 
   public GatewayConfig {
     providers = Map.copyOf(providers);

@@ -10,9 +10,11 @@ import java.util.Objects;
  * @param fallbacks     model keys tried in order when this one fails before the first byte reached the client
  * @param stripThinking whether {@code <think>…</think>} blocks are removed from its answers (local reasoning models
  *                      leak them into the text)
+ * @param inputPricePer1k  price of 1,000 prompt tokens (0 for local models), for cost balancing and estimates
+ * @param outputPricePer1k price of 1,000 completion tokens
  */
 public record ModelConfig(String key, String provider, String upstreamModel, Tier tier, List<String> fallbacks,
-                          boolean stripThinking) {
+                          boolean stripThinking, double inputPricePer1k, double outputPricePer1k) {
 
   public ModelConfig {
     Objects.requireNonNull(key, "key");

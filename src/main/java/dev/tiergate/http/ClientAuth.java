@@ -12,6 +12,8 @@ import java.util.List;
  */
 final class ClientAuth implements Handler<RoutingContext> {
 
+  private static final String KEY_ID = "tiergate.clientKeyId";
+
   private final List<Secret> keys;
 
   ClientAuth(List<Secret> keys) {
@@ -29,15 +31,24 @@ final class ClientAuth implements Handler<RoutingContext> {
       ctx.fail(GatewayException.unauthorized("Missing client key: send 'Authorization: Bearer <key>'"));
       return;
     }
-    boolean valid = false;
-    for (Secret key : keys) {
-      valid |= key.matches(presented);
+    int matched = -1;
+    for (int i = 0; i < keys.size(); i++) {
+      // Every key is compared, so the time taken does not tell which one matched.
+      if (keys.get(i).matches(presented) && matched < 0) {
+        matched = i;
+      }
     }
-    if (valid) {
+    if (matched >= 0) {
+      ctx.put(KEY_ID, "key-" + (matched + 1));
       ctx.next();
     } else {
       ctx.fail(GatewayException.unauthorized("Invalid client key"));
     }
+  }
+
+  /** The id ({@code key-1}, {@code key-2}, … in configuration order) of the key the client presented; null without. */
+  static String keyId(RoutingContext ctx) {
+    return ctx.get(KEY_ID);
   }
 
   private static String presentedKey(RoutingContext ctx) {

@@ -1,8 +1,7 @@
 package dev.tiergate.http;
 
 import dev.tiergate.bus.CallOutcome;
-import dev.tiergate.config.StreamingConfig;
-import dev.tiergate.provider.Upstreams;
+import dev.tiergate.routing.Balancer;
 import dev.tiergate.routing.RouteDecision;
 import dev.tiergate.routing.RouteHints;
 import dev.tiergate.routing.RoutePlanner;
@@ -14,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.Consumer;
 
 /**
  * A chat endpoint in one client format ({@code POST /v1/chat/completions}, {@code /v1/messages}, {@code /api/chat}):
@@ -24,22 +22,18 @@ final class CompletionHandler implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final ClientFormat format;
+  private final Balancer balancer;
   private final SnapshotHolder snapshots;
-  private final Upstreams upstreams;
-  private final StreamingConfig streaming;
-  private final ErrorResponder errors;
-  private final Consumer<CallOutcome> outcomes;
+  private final CallServices services;
   private final long maxBodyBytes;
 
-  CompletionHandler(Vertx vertx, ClientFormat format, SnapshotHolder snapshots, Upstreams upstreams, StreamingConfig streaming,
-                    ErrorResponder errors, Consumer<CallOutcome> outcomes, long maxBodyBytes) {
+  CompletionHandler(Vertx vertx, ClientFormat format, Balancer balancer, SnapshotHolder snapshots,
+                    CallServices services, long maxBodyBytes) {
     this.vertx = vertx;
     this.format = format;
+    this.balancer = balancer;
     this.snapshots = snapshots;
-    this.upstreams = upstreams;
-    this.streaming = streaming;
-    this.errors = errors;
-    this.outcomes = outcomes;
+    this.services = services;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -60,7 +54,7 @@ final class CompletionHandler implements Handler<RoutingContext> {
   private void reject(RoutingContext ctx, Throwable failure) {
     if (failure instanceof GatewayException error && !ctx.response().closed()) {
       double durationMs = (System.nanoTime() - RequestIds.startNanos(ctx)) / 1e6;
-      outcomes.accept(new CallOutcome(RequestIds.of(ctx), format.wireName(), "none", "none", "none",
+      services.outcomes().accept(new CallOutcome(RequestIds.of(ctx), format.wireName(), "none", "none", "none",
           "none", error.status(), false, false, -1, durationMs, -1, -1, null, error.errorClass(), false));
     }
     ctx.fail(failure);
@@ -69,10 +63,9 @@ final class CompletionHandler implements Handler<RoutingContext> {
   private void proxy(RoutingContext ctx, Buffer body) {
     HttpServerRequest http = ctx.request();
     ChatRequest request = format.codec().parse(body);
-    RouteHints hints = new RouteHints(request.model(), http.getHeader("x-tiergate-tier"),
-        http.getHeader("x-tiergate-purpose"));
-    RouteDecision decision = RoutePlanner.plan(hints, snapshots.current());
-    new ProxyCall(vertx, ctx.response(), request, decision, upstreams, streaming, errors, outcomes,
-        HeaderHygiene.forwardable(http.headers()), RequestIds.of(ctx), RequestIds.startNanos(ctx)).start();
+    RouteHints hints = RouteHintsReader.read(request, http.headers(), ClientAuth.keyId(ctx));
+    RouteDecision decision = RoutePlanner.plan(hints, snapshots.current(), balancer, true);
+    new ProxyCall(vertx, ctx.response(), request, decision, services, HeaderHygiene.forwardable(http.headers()),
+        RequestIds.of(ctx), RequestIds.startNanos(ctx)).start();
   }
 }

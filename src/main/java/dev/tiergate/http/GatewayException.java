@@ -75,6 +75,17 @@ public final class GatewayException extends RuntimeException {
     return new GatewayException(504, "timeout_error", errorClass, errorClass, true, null, message);
   }
 
+  /** Routing policy forbids what the request asked for (a pin to a cloud model under airgap, local for opus). */
+  public static GatewayException policyRefused(String message) {
+    return new GatewayException(403, "permission_error", "policy_forbidden", "policy_forbidden", false, null,
+        message);
+  }
+
+  /** No target may serve the request now (policy leaves none, or every circuit is open); says when to retry. */
+  public static GatewayException unavailable(String code, String retryAfter, String message) {
+    return new GatewayException(503, "service_unavailable", code, code, false, retryAfter, message);
+  }
+
   public static GatewayException internal(String message) {
     return new GatewayException(500, "server_error", "internal_error", "internal_error", false, null, message);
   }

@@ -24,14 +24,15 @@ public final class HttpServerVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final SnapshotHolder snapshots;
   private final HealthBoard health;
+  private final GatewayShared shared;
   private final IntConsumer onListening;
   private Upstreams upstreams;
 
-  public HttpServerVerticle(GatewayConfig config, SnapshotHolder snapshots, HealthBoard health,
-                            IntConsumer onListening) {
+  public HttpServerVerticle(GatewayConfig config, GatewayShared shared, IntConsumer onListening) {
     this.config = config;
-    this.snapshots = snapshots;
-    this.health = health;
+    this.snapshots = shared.snapshots();
+    this.health = shared.health();
+    this.shared = shared;
     this.onListening = onListening;
   }
 
@@ -70,8 +71,13 @@ public final class HttpServerVerticle extends VerticleBase {
   }
 
   private CompletionHandler chat(ClientFormat format, ErrorResponder errors) {
-    return new CompletionHandler(vertx, format, snapshots, upstreams, config.streaming(), errors,
-        outcome -> vertx.eventBus().publish(Addresses.OUTCOMES, outcome), config.http().maxBodyBytes());
+    var resilience = config.routing().resilience();
+    CallServices services = new CallServices(upstreams, config.streaming(), errors,
+        outcome -> vertx.eventBus().publish(Addresses.OUTCOMES, outcome),
+        new RetryPolicy(resilience.maxAttemptsPerTarget(), resilience.baseDelayMs(), resilience.maxDelayMs(),
+            resilience.retryAfterCapMs()),
+        shared.retryBudget(), shared.breakers(), shared.latency(), resilience.chainDeadlineMs());
+    return new CompletionHandler(vertx, format, shared.balancer(), snapshots, services, config.http().maxBodyBytes());
   }
 
   @Override

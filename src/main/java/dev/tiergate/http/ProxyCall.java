@@ -37,6 +37,8 @@ final class ProxyCall implements StreamRelay.Listener {
   private final Upstreams upstreams;
   private final StreamingConfig streaming;
   private final ErrorResponder errors;
+  private final CallServices services;
+  private final CallChain chain;
   private final ClientFormat format;
   private final ClientCodec codec;
   private final Consumer<CallOutcome> outcomes;
@@ -45,6 +47,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private final long startNanos;
 
   private int attempt = -1;
+  private long retryTimer = -1;
   /** The attempt whose callbacks still count; -1 once it failed, so late callbacks of a dead attempt are ignored. */
   private int live = -1;
   private Target target;
@@ -61,18 +64,20 @@ final class ProxyCall implements StreamRelay.Listener {
   private boolean reasoningStripped;
 
   ProxyCall(Vertx vertx, HttpServerResponse response, ChatRequest request, RouteDecision decision,
-            Upstreams upstreams, StreamingConfig streaming, ErrorResponder errors, Consumer<CallOutcome> outcomes,
-            MultiMap forwardHeaders, String requestId, long startNanos) {
+            CallServices services, MultiMap forwardHeaders, String requestId, long startNanos) {
     this.vertx = vertx;
     this.response = response;
     this.request = request;
     this.decision = decision;
-    this.upstreams = upstreams;
-    this.streaming = streaming;
-    this.errors = errors;
+    this.services = services;
+    this.upstreams = services.upstreams();
+    this.streaming = services.streaming();
+    this.errors = services.errors();
     this.format = request.format();
     this.codec = format.codec();
-    this.outcomes = outcomes;
+    this.outcomes = services.outcomes();
+    this.chain = new CallChain(decision.chain(), services, System.currentTimeMillis());
+    this.target = decision.primary();
     this.forwardHeaders = forwardHeaders;
     this.requestId = requestId;
     this.startNanos = startNanos;
@@ -84,14 +89,21 @@ final class ProxyCall implements StreamRelay.Listener {
     if (request.stream() && codec.heartbeat() != null) {
       heartbeatTimer = vertx.setPeriodic(streaming.heartbeatMs(), id -> heartbeat());
     }
-    tryNext();
+    tryFrom(0, null);
   }
 
-  private void tryNext() {
+  /** Attempts the first target from {@code index} whose circuit admits it; fails with {@code last} when none does. */
+  private void tryFrom(int index, GatewayException last) {
+    if (!chain.admit(index)) {
+      fail(last != null ? last : GatewayException.unavailable("circuits_open",
+          Long.toString(Math.max(1, services.breakers().config().resetTimeoutMs() / 1000)),
+          "Every target that may serve this request is failing; its circuit is open"));
+      return;
+    }
     attempt++;
     int seq = attempt;
     live = seq;
-    target = decision.chain().get(seq);
+    target = chain.target();
     ProviderTimeouts timeouts = target.provider().timeouts();
     ProviderAdapter adapter = upstreams.adapter(target.provider().family());
     UpstreamRequest prepared;
@@ -102,8 +114,9 @@ final class ProxyCall implements StreamRelay.Listener {
       onAttemptFailure(seq, e);
       return;
     }
-    firstByteTimer = vertx.setTimer(timeouts.firstByteMs(), id -> onAttemptFailure(seq, GatewayException.timeout(
-        "upstream_timeout", "The upstream sent no answer within " + timeouts.firstByteMs() + " ms")));
+    long firstByteMs = chain.attemptTimeoutMs(timeouts.firstByteMs(), System.currentTimeMillis());
+    firstByteTimer = vertx.setTimer(firstByteMs, id -> onAttemptFailure(seq, GatewayException.timeout(
+        "upstream_timeout", "The upstream sent no answer within " + firstByteMs + " ms")));
     upstreams.client(target.provider().name()).request(prepared.options())
         .compose(req -> send(seq, req, prepared.body()))
         .onSuccess(resp -> onResponse(seq, adapter, resp))
@@ -126,6 +139,9 @@ final class ProxyCall implements StreamRelay.Listener {
     }
     resp.pause();
     int status = resp.statusCode();
+    if (status >= 200 && status <= 299) {
+      chain.succeeded();
+    }
     if (status < 200 || status > 299) {
       BoundedBody.read(resp, ERROR_BODY_LIMIT).onComplete(ar -> {
         keepConnection(seq, ar.succeeded());
@@ -143,7 +159,8 @@ final class ProxyCall implements StreamRelay.Listener {
             "The upstream answered a stream request without a stream (" + adapter.framing() + " expected)"));
       });
     } else {
-      relay = new StreamRelay(vertx, resp, response, adapter.framing(), StreamTransformer.of(adapter, request, target, requestId),
+      relay = new StreamRelay(vertx, resp, response, adapter.framing(),
+          StreamTransformer.of(adapter, request, target, requestId),
           streaming.maxEventBytes(), target.provider().timeouts().idleMs(), this);
       relay.start();
     }
@@ -171,6 +188,7 @@ final class ProxyCall implements StreamRelay.Listener {
     reasoningStripped = answer.reasoningStripped();
     upstreamRequest = null;
     firstContentNanos = System.nanoTime();
+    services.latency().record(target.model().key(), (firstContentNanos - startNanos) / 1e6);
     commitHeaders("application/json");
     response.end(answer.body());
     finish(200, null);
@@ -182,6 +200,7 @@ final class ProxyCall implements StreamRelay.Listener {
     cancelTimer(heartbeatTimer);
     contentStarted = true;
     firstContentNanos = System.nanoTime();
+    services.latency().record(target.model().key(), (firstContentNanos - startNanos) / 1e6);
     if (!headersSent) {
       commitStreamHeaders();
     }
@@ -214,11 +233,28 @@ final class ProxyCall implements StreamRelay.Listener {
     live = -1;
     cancelTimer(firstByteTimer);
     abortUpstream();
-    if (!contentStarted && error.retryable() && attempt + 1 < decision.chain().size()) {
-      tryNext();
+    chain.failed(error);
+    if (contentStarted) {
+      fail(error);
       return;
     }
-    fail(error);
+    RetryPolicy.Decision next = chain.decide(error, System.currentTimeMillis());
+    switch (next.kind()) {
+      case RETRY_SAME -> retryTimer = vertx.setTimer(Math.max(1, next.delayMs()), id -> {
+        retryTimer = -1;
+        if (!finished) {
+          tryFrom(chain.index(), error);
+        }
+      });
+      case FALLBACK -> {
+        if (chain.hasNext()) {
+          tryFrom(chain.index() + 1, error);
+        } else {
+          fail(error);
+        }
+      }
+      case FAIL -> fail(error);
+    }
   }
 
   private void fail(GatewayException error) {
@@ -291,7 +327,11 @@ final class ProxyCall implements StreamRelay.Listener {
         .putHeader("x-tiergate-route", target.route())
         .putHeader("x-tiergate-provider", target.provider().name())
         .putHeader("x-tiergate-model", target.model().key())
-        .putHeader("x-tiergate-fallback", Boolean.toString(attempt > 0));
+        .putHeader("x-tiergate-fallback", Boolean.toString(chain.onFallback()));
+    if (decision.bucket() >= 0) {
+      response.putHeader("x-tiergate-bucket", Integer.toString(decision.bucket()))
+          .putHeader("x-tiergate-canary-stage", Integer.toString(decision.canaryStage()));
+    }
   }
 
   private void finish(int status, String errorClass) {
@@ -299,10 +339,12 @@ final class ProxyCall implements StreamRelay.Listener {
     cancelTimer(firstByteTimer);
     cancelTimer(heartbeatTimer);
     cancelTimer(maxTimer);
+    cancelTimer(retryTimer);
+    chain.close();
     long now = System.nanoTime();
     double ttftMs = firstContentNanos < 0 ? -1 : (firstContentNanos - startNanos) / 1e6;
     outcomes.accept(new CallOutcome(requestId, format.wireName(), target.route(), decision.tier().wireName(),
-        target.provider().name(), target.model().key(), status, request.stream(), attempt > 0, ttftMs,
+        target.provider().name(), target.model().key(), status, request.stream(), chain.onFallback(), ttftMs,
         (now - startNanos) / 1e6, usage.promptTokens(), usage.completionTokens(), usage.finishReason(), errorClass,
         reasoningStripped));
   }

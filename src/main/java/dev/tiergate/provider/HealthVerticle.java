@@ -24,13 +24,19 @@ public final class HealthVerticle extends VerticleBase {
 
   private final Map<String, ProviderConfig> providers;
   private final HealthConfig config;
+  private final boolean airgap;
   private final HealthBoard board;
   private Upstreams upstreams;
   private long timer = -1;
 
-  public HealthVerticle(Map<String, ProviderConfig> providers, HealthConfig config, HealthBoard board) {
+  /**
+   * @param airgap in airgap mode cloud providers are not even checked: nothing may reach them
+   */
+  public HealthVerticle(Map<String, ProviderConfig> providers, HealthConfig config, boolean airgap,
+                        HealthBoard board) {
     this.providers = providers;
     this.config = config;
+    this.airgap = airgap;
     this.board = board;
   }
 
@@ -58,9 +64,10 @@ public final class HealthVerticle extends VerticleBase {
   }
 
   private void check(ProviderConfig provider) {
-    if (!provider.local() && provider.apiKey().isEmpty()) {
+    if (!provider.local() && (airgap || provider.apiKey().isEmpty())) {
       board.record(new ProviderHealth(provider.name(), ProviderHealth.Status.SKIPPED, -1,
-          System.currentTimeMillis(), "no API key configured", List.of()));
+          System.currentTimeMillis(), airgap ? "airgap mode: cloud providers are never called"
+          : "no API key configured", List.of()));
       return;
     }
     UpstreamRequest probe = upstreams.adapter(provider.family()).healthCheck(provider);

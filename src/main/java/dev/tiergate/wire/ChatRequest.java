@@ -1,6 +1,7 @@
 package dev.tiergate.wire;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * A validated chat request in the client's wire format. The body is kept as parsed so that, when the provider speaks
@@ -26,5 +27,19 @@ public record ChatRequest(ClientFormat format, ObjectNode body, String model, bo
    */
   public Conversation conversation() {
     return canonical.get();
+  }
+
+  /**
+   * The prompt for routing rules that only look at it (privacy patterns, classification). When the request cannot be
+   * read into a conversation (the translation that needs one reports why), the whole body stands in as one user
+   * text, so that privacy patterns still see every word: they must never fail open.
+   */
+  public Conversation promptView() {
+    try {
+      return canonical.get();
+    } catch (RuntimeException e) {
+      return new Conversation(null, List.of(new Turn(Turn.Role.USER, List.of(new Part.Text(body.toString())))),
+          List.of(), ToolChoice.AUTO, Sampling.DEFAULT, ResponseFormat.TEXT, stream);
+    }
   }
 }

@@ -4,7 +4,8 @@ package dev.tiergate.wire;
  * The gateway's internal stream vocabulary: every provider stream is decoded into these events, every client stream
  * is encoded from them. Order guarantees decoders keep: {@link MessageStart} first; a tool call's {@link ToolCallStart}
  * before its {@link ToolCallDelta}s; {@link Finish} at most once; {@link End} last, once, only for a complete stream.
- * Errors are not events: a decoder throws {@code GatewayException} and the relay ends the stream in the client's format.
+ * Errors are not events: a decoder throws {@code GatewayException} and the relay ends the stream in the client's
+ * format.
  */
 public sealed interface StreamEvent {
 

@@ -39,7 +39,8 @@ class ConfigLoaderTest {
     assertTrue(config.admin().token().isEmpty());
     assertEquals(15_000, config.streaming().heartbeatMs());
     assertEquals(Tier.SONNET, config.defaultTier());
-    assertEquals(Map.of(Tier.HAIKU, "claude-haiku-3-5-20241022", Tier.SONNET, "claude-sonnet-4-20250514", Tier.OPUS, "claude-opus-4-5-20251101"),
+    assertEquals(Map.of(Tier.HAIKU, "claude-haiku-3-5-20241022", Tier.SONNET, "claude-sonnet-4-20250514",
+        Tier.OPUS, "claude-opus-4-5-20251101"),
         config.tiers());
     assertEquals(URI.create("https://api.openai.com/v1"), config.providers().get("openai").baseUrl());
     assertTrue(config.providers().get("openai").tls());

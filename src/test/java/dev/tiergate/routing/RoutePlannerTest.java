@@ -23,7 +23,7 @@ class RoutePlannerTest {
   /** The shipped configuration: Claude tiers (haiku, sonnet, opus); qwen3-coder:30b falls back
    * to Claude haiku. */
   private static final RoutingSnapshot SHIPPED = RoutingSnapshot.fromConfig(1,
-      new ConfigLoader(Map.of()).load(Path.of("conf/tiergate.json")));
+      new ConfigLoader(Map.of()).load(Path.of("conf/tiergate.json")), PhaseRouting.EMPTY);
 
   @ParameterizedTest(name = "model {0}")
   @ValueSource(strings = {"auto", "", "  ", " auto "})
@@ -46,7 +46,7 @@ class RoutePlannerTest {
   @Test
   void defaultTierComesFromTheSnapshot() {
     RoutingSnapshot haikuDefault = snapshot(new JsonObject().put("defaultTier", "haiku"));
-    RouteDecision decision = RoutePlanner.plan(new RouteHints("auto", null, null), haikuDefault);
+    RouteDecision decision = RoutePlanner.plan(RouteHints.of("auto", null, null), haikuDefault);
     assertEquals(Tier.HAIKU, decision.tier());
     assertEquals(List.of("a"), keys(decision));
   }
@@ -138,19 +138,19 @@ class RoutePlannerTest {
   @Test
   void fallbacksOfATierModelAreUsedToo() {
     RoutingSnapshot snapshot = snapshot(new JsonObject());
-    RouteDecision decision = RoutePlanner.plan(new RouteHints("tier:sonnet", null, null), snapshot);
+    RouteDecision decision = RoutePlanner.plan(RouteHints.of("tier:sonnet", null, null), snapshot);
     assertEquals(List.of("b", "c", "a"), keys(decision));
   }
 
   @Test
   void chainHasNoDuplicatesAndKeepsFirstOccurrenceOrder() {
     RoutingSnapshot snapshot = snapshot(new JsonObject());
-    RouteDecision decision = RoutePlanner.plan(new RouteHints("d", null, null), snapshot);
+    RouteDecision decision = RoutePlanner.plan(RouteHints.of("d", null, null), snapshot);
     assertEquals(List.of("d", "b", "a", "c"), keys(decision));
   }
 
   private static RouteDecision plan(String model, String tier, String purpose) {
-    return RoutePlanner.plan(new RouteHints(model, tier, purpose), SHIPPED);
+    return RoutePlanner.plan(RouteHints.of(model, tier, purpose), SHIPPED);
   }
 
   private static List<String> keys(RouteDecision decision) {
@@ -170,6 +170,6 @@ class RoutePlannerTest {
                 .put("fallbacks", new JsonArray().add("b").add("d").add("a").add("b").add("c").add("a"))))
         .put("tiers", new JsonObject().put("haiku", "a").put("sonnet", "b").put("opus", "c"))
         .mergeIn(overrides);
-    return RoutingSnapshot.fromConfig(1, new ConfigLoader(Map.of()).fromJson(conf));
+    return RoutingSnapshot.fromConfig(1, new ConfigLoader(Map.of()).fromJson(conf), PhaseRouting.EMPTY);
   }
 }

@@ -215,7 +215,8 @@ class OpenAiSdkTest {
         stream.stream().forEach(chunk -> { });
       }
     });
-    assertEquals(1, fake.requests().size());
+    // Without Retry-After a 429 is retried with backoff, up to three attempts on the one target the chain has.
+    assertEquals(3, fake.requests().size());
   }
 
   @Test

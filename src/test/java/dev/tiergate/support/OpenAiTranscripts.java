@@ -17,7 +17,8 @@ public final class OpenAiTranscripts {
   public static final long TOOL_PROMPT_TOKENS = 40;
   public static final long TOOL_COMPLETION_TOKENS = 18;
 
-  private static final String HEAD = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+  private static final String HEAD = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\","
+      + "\"created\":1700000000,"
       + "\"model\":\"gpt-4o-2024-08-06\",\"system_fingerprint\":\"fp_1\",";
 
   private OpenAiTranscripts() {

@@ -39,6 +39,12 @@ public final class Scenarios {
     };
   }
 
+  /** Answers the n-th request with the n-th step; the last step answers every request after it. */
+  public static Scenario sequence(Scenario... steps) {
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    return exchange -> steps[Math.min(next.getAndIncrement(), steps.length - 1)].answer(exchange);
+  }
+
   /** Closes the connection without answering. */
   public static Scenario resetBeforeHeaders() {
     return exchange -> exchange.request().connection().close();

@@ -77,6 +77,12 @@ public final class TestGateway {
     return this;
   }
 
+  /** Sets the {@code routing} section (policy, canary, resilience). */
+  public TestGateway routing(JsonObject routing) {
+    conf.put("routing", routing);
+    return this;
+  }
+
   /** Adds (or replaces) a model. */
   public TestGateway model(String key, JsonObject model) {
     conf.getJsonObject("models").put(key, model);

@@ -187,7 +187,8 @@ final class OpenAiConversation {
   }
 
   private static Sampling sampling(ObjectNode body) {
-    JsonNode max = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+    JsonNode max = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens")
+        : body.get("max_tokens");
     List<String> stop = new ArrayList<>();
     JsonNode stopNode = body.get("stop");
     if (stopNode != null && stopNode.isTextual()) {

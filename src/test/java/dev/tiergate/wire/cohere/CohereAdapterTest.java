@@ -83,7 +83,8 @@ class CohereAdapterTest {
         List.of(new Part.Text("hello")))), List.of(), ToolChoice.AUTO, Sampling.DEFAULT, ResponseFormat.TEXT, stream);
     ChatRequest request = new ChatRequest(ClientFormat.OPENAI, JsonNodeFactory.instance.objectNode(), "smart", stream,
         false, null, Lazy.of(conversation));
-    Target target = new Target(new ModelConfig("smart", "cohere", "command-a-03-2025", Tier.SONNET, List.of(), false),
+    Target target = new Target(new ModelConfig("smart", "cohere", "command-a-03-2025", Tier.SONNET, List.of(), false,
+        0, 0),
         provider(baseUrl));
     return adapter.prepare(request, target, MultiMap.caseInsensitiveMultiMap(), "req-2");
   }
