@@ -82,16 +82,15 @@ final class CallChain {
   }
 
   /**
-   * The current attempt failed: the breaker counts it only when it was the upstream's fault (5xx, 429, connection
-   * failure, stall, bad credentials), never for the client's own errors or a cancelled call; an upstream that
-   * refused the request as invalid did answer, so it counts as working.
+   * The call gives up on the current target after this failure: the breaker counts it only when it was the
+   * upstream's fault (5xx, 429, connection failure, stall, bad credentials), never for the client's own errors or a
+   * cancelled call; an upstream that refused the request as invalid did answer, so it counts as working.
    */
   void failed(GatewayException error) {
     if (attempt == null) {
       return;
     }
     if ("upstream_rejected".equals(error.errorClass())) {
-      // The upstream answered (it refused the request itself): it works, whatever the request's fault.
       attempt.succeeded();
     } else if ((error.retryable() || "upstream_auth".equals(error.errorClass()))
         && error != UpstreamFailures.CANCELLED) {
@@ -102,20 +101,22 @@ final class CallChain {
   }
 
   /**
-   * What to do after a failed attempt. A retry of the same target needs room in the shared retry budget (held until
-   * the next attempt starts); without it the call falls back instead.
+   * What to do after a failed attempt (before the answer started). A retry of the same target needs room in the
+   * shared retry budget (held until the next attempt starts); without it the call falls back instead. The breaker
+   * hears of the failure only when the call leaves the target: a blip that a retry absorbs (a pooled connection the
+   * upstream had closed, one 503) does not open a circuit.
    */
   RetryPolicy.Decision decide(GatewayException error, long nowMs) {
     RetryPolicy.Decision decision = services.retryPolicy().next(error, attemptsOnTarget, nowMs, deadlineMs,
         ThreadLocalRandom.current());
-    if (decision.kind() == RetryPolicy.Decision.Kind.RETRY_SAME) {
-      if (services.retryBudget().tryAcquireRetry()) {
-        holdingRetry = true;
-        return decision;
-      }
-      return RetryPolicy.Decision.fallback("retry_budget_exhausted");
+    if (decision.kind() == RetryPolicy.Decision.Kind.RETRY_SAME && services.retryBudget().tryAcquireRetry()) {
+      holdingRetry = true;
+      attempt.abandoned();
+      return decision;
     }
-    return decision;
+    failed(error);
+    return decision.kind() == RetryPolicy.Decision.Kind.RETRY_SAME
+        ? RetryPolicy.Decision.fallback("retry_budget_exhausted") : decision;
   }
 
   /** The call is over: nothing more will be reported for it. */

@@ -233,8 +233,8 @@ final class ProxyCall implements StreamRelay.Listener {
     live = -1;
     cancelTimer(firstByteTimer);
     abortUpstream();
-    chain.failed(error);
     if (contentStarted) {
+      chain.failed(error);
       fail(error);
       return;
     }
@@ -321,17 +321,8 @@ final class ProxyCall implements StreamRelay.Listener {
 
   private void commitHeaders(String contentType) {
     headersSent = true;
-    response.setStatusCode(200)
-        .putHeader("content-type", contentType)
-        .putHeader("x-tiergate-tier", decision.tier().wireName())
-        .putHeader("x-tiergate-route", target.route())
-        .putHeader("x-tiergate-provider", target.provider().name())
-        .putHeader("x-tiergate-model", target.model().key())
-        .putHeader("x-tiergate-fallback", Boolean.toString(chain.onFallback()));
-    if (decision.bucket() >= 0) {
-      response.putHeader("x-tiergate-bucket", Integer.toString(decision.bucket()))
-          .putHeader("x-tiergate-canary-stage", Integer.toString(decision.canaryStage()));
-    }
+    response.setStatusCode(200).putHeader("content-type", contentType);
+    RouteHeaders.write(response, decision, target, chain.onFallback());
   }
 
   private void finish(int status, String errorClass) {
