@@ -20,6 +20,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.Map;
 
 /**
  * Deploys the gateway's verticles on a Vert.x instance: the router first (so a snapshot exists), then metrics, provider
@@ -35,7 +36,11 @@ public final class GatewayApp {
   private GatewayApp() {
   }
 
-  public static Future<Running> deploy(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
+  /**
+   * @param env the environment: provider keys named by registry rows are read from it
+   */
+  public static Future<Running> deploy(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry,
+                                       Map<String, String> env) {
     vertx.eventBus().registerDefaultCodec(CallOutcome.class, new LocalRecordCodec<>(CallOutcome.class));
     var resilience = config.routing().resilience();
     LatencyBoard latency = new LatencyBoard();
@@ -48,9 +53,9 @@ public final class GatewayApp {
     int instances = config.http().instances() > 0 ? config.http().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int[] ports = new int[2];
-    return vertx.deployVerticle(new RouterVerticle(config, snapshots))
+    return vertx.deployVerticle(new RouterVerticle(config, snapshots, env))
         .compose(id -> vertx.deployVerticle(new MetricsVerticle(registry)))
-        .compose(id -> vertx.deployVerticle(new HealthVerticle(config.providers(), config.health(),
+        .compose(id -> vertx.deployVerticle(new HealthVerticle(snapshots, config.health(),
             config.routing().airgap(), health)))
         .compose(id -> vertx.deployVerticle(() -> new HttpServerVerticle(config, shared, port -> ports[0] = port),
             new DeploymentOptions().setInstances(instances)))

@@ -1,5 +1,6 @@
 package dev.tiergate;
 
+import dev.tiergate.admin.RegistryCommand;
 import dev.tiergate.config.ConfigException;
 import dev.tiergate.config.ConfigLoader;
 import dev.tiergate.config.GatewayConfig;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /** Command-line entry point. {@code java -jar tiergate.jar} is {@code serve}. */
 @Command(name = "tiergate", mixinStandardHelpOptions = true, version = "tiergate 0.1.0",
-    description = "Reactive LLM gateway", subcommands = {Main.Serve.class})
+    description = "Reactive LLM gateway", subcommands = {Main.Serve.class, RegistryCommand.class})
 public final class Main implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -68,7 +69,7 @@ public final class Main implements Callable<Integer> {
           .withMetrics(new MicrometerMetricsFactory(registry))
           .build();
       try {
-        GatewayApp.Running running = GatewayApp.deploy(vertx, config, registry).await(60, TimeUnit.SECONDS);
+        GatewayApp.Running running = GatewayApp.deploy(vertx, config, registry, env).await(60, TimeUnit.SECONDS);
         LOG.info("tiergate listening on {}:{} (admin {}:{}, native transport {})", config.http().host(),
             running.httpPort(), config.admin().host(), running.adminPort(), vertx.isNativeTransportEnabled());
       } catch (Exception e) {

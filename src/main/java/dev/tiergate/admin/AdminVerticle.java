@@ -1,5 +1,6 @@
 package dev.tiergate.admin;
 
+import dev.tiergate.bus.Addresses;
 import dev.tiergate.config.AdminConfig;
 import dev.tiergate.config.ModelConfig;
 import dev.tiergate.config.ProviderConfig;
@@ -16,6 +17,7 @@ import dev.tiergate.wire.ClientFormat;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -63,6 +65,8 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/admin/status").handler(this::status);
     router.get("/admin/providers").handler(this::providers);
     router.get("/admin/models").handler(this::models);
+    router.get("/admin/registry").handler(this::registry);
+    router.post("/admin/registry/refresh").handler(this::refreshRegistry);
     router.get("/admin/route").handler(ctx -> json(ctx,
         RouteExplainer.explain(ctx.request().params(), snapshots.current(), balancer)));
     router.route().last().handler(ctx -> ctx.fail(GatewayException.notFound("not_found", "No such admin endpoint")));
@@ -105,8 +109,48 @@ public final class AdminVerticle extends VerticleBase {
         .put("snapshotVersion", snapshot.version())
         .put("defaultTier", snapshot.defaultTier().wireName())
         .put("models", snapshot.models().size())
+        .put("registry", registryStatus(snapshot))
         .put("providers", providerList(snapshot));
     json(ctx, body);
+  }
+
+  /** The registry in force: where it came from, how old it is, and the database's state when one is configured. */
+  private void registry(RoutingSnapshot snapshot, RoutingContext ctx) {
+    JsonObject models = new JsonObject();
+    new TreeMap<>(snapshot.models()).forEach((key, m) -> models.put(key, new JsonObject()
+        .put("provider", m.provider()).put("upstreamModel", m.upstreamModel()).put("tier", m.tier().wireName())
+        .put("fallbacks", new JsonArray(m.fallbacks()))));
+    JsonObject tiers = new JsonObject();
+    snapshot.tiers().forEach((tier, key) -> tiers.put(tier.wireName(), key));
+    JsonObject local = new JsonObject();
+    snapshot.routing().localModels().forEach((tier, key) -> local.put(tier.wireName(), key));
+    json(ctx, registryStatus(snapshot).put("tiers", tiers).put("localModels", local).put("models", models));
+  }
+
+  private void registry(RoutingContext ctx) {
+    registry(snapshots.current(), ctx);
+  }
+
+  /** Reads the registry again now; 503 at once when the database cannot be read. */
+  private void refreshRegistry(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_REFRESH, new JsonObject(),
+            new DeliveryOptions().setSendTimeout(5_000))
+        .onSuccess(reply -> json(ctx, reply.body().put("registry", registryStatus(snapshots.current()))))
+        .onFailure(e -> ctx.fail(GatewayException.unavailable("registry_unavailable", "5",
+            "The registry could not be refreshed: " + e.getMessage())));
+  }
+
+  private JsonObject registryStatus(RoutingSnapshot snapshot) {
+    SnapshotHolder.RegistryHealth registry = snapshots.registry();
+    JsonObject status = new JsonObject().put("source", snapshot.source())
+        .put("loadedAt", snapshot.loadedAt().toString())
+        .put("ageMs", Math.max(0, System.currentTimeMillis() - snapshot.loadedAt().toEpochMilli()))
+        .put("snapshotVersion", snapshot.version());
+    if (registry.databaseConfigured()) {
+      status.put("database", new JsonObject().put("reachable", registry.databaseReachable())
+          .put("lastError", registry.lastError()));
+    }
+    return status;
   }
 
   /** Every provider with its configuration (never its key) and its last health check. */

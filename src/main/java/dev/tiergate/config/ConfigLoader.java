@@ -70,8 +70,10 @@ public final class ConfigLoader {
     RoutingConfig routing = new RoutingConfigReader(env).read(root, models, providers);
     Map<Tier, String> tiers = tiers(root);
     Tier defaultTier = Tier.parseConfig("defaultTier", string(root, "defaultTier", "sonnet"));
+    Optional<DatabaseConfig> database = DatabaseConfig.fromUrl(env.get("DATABASE_URL"), env.get("TIERGATE_DB_SCHEMA"));
+    long cacheMs = positive(object(root, "registry"), "registry.cacheMs", 300_000);
     return new GatewayConfig(httpConfig, adminConfig, streamingConfig, healthConfig, providers, models, tiers,
-        defaultTier, routing, clientKeys());
+        defaultTier, routing, database, cacheMs, clientKeys());
   }
 
   private Map<String, ProviderConfig> providers(JsonObject root) {

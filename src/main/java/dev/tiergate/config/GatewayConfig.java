@@ -3,6 +3,7 @@ package dev.tiergate.config;
 import dev.tiergate.routing.Tier;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole validated configuration, loaded once by {@code Main} and passed to constructors.
@@ -11,12 +12,15 @@ import java.util.Map;
  * @param tiers       the model key serving each tier
  * @param defaultTier tier used when a request gives no hint ({@code model: auto} or absent)
  * @param routing     the routing policy: local, privacy, airgap, canary, pools, resilience
+ * @param database    PostgreSQL for the registry and state ({@code DATABASE_URL}); empty = the embedded default
+ * @param registryCacheMs how long a loaded registry is served before it is read again (changes notified by the
+ *                    database are picked up at once)
  * @param clientKeys  keys clients must present; empty = no client auth
  */
 public record GatewayConfig(HttpConfig http, AdminConfig admin, StreamingConfig streaming, HealthConfig health,
                             Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                             Map<Tier, String> tiers, Tier defaultTier, RoutingConfig routing,
-                            List<Secret> clientKeys) {
+                            Optional<DatabaseConfig> database, long registryCacheMs, List<Secret> clientKeys) {
 
   public GatewayConfig {
     providers = Map.copyOf(providers);

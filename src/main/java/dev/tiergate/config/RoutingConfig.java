@@ -38,6 +38,12 @@ public record RoutingConfig(boolean useLocal, Set<Tier> localEligible, Map<Tier,
     Objects.requireNonNull(resilience, "resilience");
   }
 
+  /** The same policy with the local model of each tier taken from a registry. */
+  public RoutingConfig withLocalModels(Map<Tier, String> models) {
+    return new RoutingConfig(useLocal, localEligible, models, localFallback, modelFallbacks, airgap, classify, canary,
+        privacyPatterns, pools, preferredProvider, phaseRoutingFile, resilience);
+  }
+
   /** The canary: with it enabled, an eligible request goes local when its bucket is below the stage. */
   public record CanaryConfig(boolean enabled, int stage, List<Integer> stages) {
 

@@ -38,7 +38,7 @@ public final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    upstreams = new Upstreams(vertx, config.providers());
+    upstreams = new Upstreams(vertx);
     ErrorResponder errors = new ErrorResponder(config.http().maxBodyBytes());
     ClientAuth auth = new ClientAuth(config.clientKeys());
     Router router = Router.router(vertx);
@@ -51,9 +51,9 @@ public final class HttpServerVerticle extends VerticleBase {
     router.get("/api/version").handler(OllamaInfoHandler.version());
     router.get("/healthz").handler(ctx -> json(ctx, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(ctx -> {
-      boolean ready = snapshots.ready() && health.serviceable();
-      ctx.response().setStatusCode(ready ? 200 : 503);
-      json(ctx, new JsonObject().put("status", ready ? "ready" : snapshots.ready() ? "no_provider_up" : "starting"));
+      String status = readiness();
+      ctx.response().setStatusCode(status.equals("ready") ? 200 : 503);
+      json(ctx, new JsonObject().put("status", status));
     });
     router.route().failureHandler(errors::handle);
     // Unmatched paths (404) and methods (405) never reach a route's failure handler.
@@ -68,6 +68,21 @@ public final class HttpServerVerticle extends VerticleBase {
         .requestHandler(router)
         .listen()
         .onSuccess(server -> onListening.accept(server.actualPort()));
+  }
+
+  /**
+   * {@code ready}, or why not: {@code starting}, {@code database_unreachable} (the gateway serves from its last
+   * good registry, or conf/, meanwhile), {@code no_provider_up}.
+   */
+  private String readiness() {
+    if (!snapshots.ready()) {
+      return "starting";
+    }
+    SnapshotHolder.RegistryHealth registry = snapshots.registry();
+    if (registry.databaseConfigured() && !registry.databaseReachable()) {
+      return "database_unreachable";
+    }
+    return health.serviceable() ? "ready" : "no_provider_up";
   }
 
   private CompletionHandler chat(ClientFormat format, ErrorResponder errors) {

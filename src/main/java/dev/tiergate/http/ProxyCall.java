@@ -117,7 +117,7 @@ final class ProxyCall implements StreamRelay.Listener {
     long firstByteMs = chain.attemptTimeoutMs(timeouts.firstByteMs(), System.currentTimeMillis());
     firstByteTimer = vertx.setTimer(firstByteMs, id -> onAttemptFailure(seq, GatewayException.timeout(
         "upstream_timeout", "The upstream sent no answer within " + firstByteMs + " ms")));
-    upstreams.client(target.provider().name()).request(prepared.options())
+    upstreams.client(target.provider()).request(prepared.options())
         .compose(req -> send(seq, req, prepared.body()))
         .onSuccess(resp -> onResponse(seq, adapter, resp))
         .onFailure(failure -> onAttemptFailure(seq, UpstreamFailures.classify(failure, timeouts)));

@@ -4,13 +4,13 @@ import dev.tiergate.config.HealthConfig;
 import dev.tiergate.config.ProviderConfig;
 import dev.tiergate.config.ProviderFamily;
 import dev.tiergate.http.UpstreamFailures;
+import dev.tiergate.routing.SnapshotHolder;
 import dev.tiergate.wire.ollama.OllamaTags;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Checks every provider periodically with a cheap authenticated GET of its model list, off the request path, and
@@ -22,7 +22,7 @@ public final class HealthVerticle extends VerticleBase {
 
   private static final int BODY_LIMIT = 1024 * 1024;
 
-  private final Map<String, ProviderConfig> providers;
+  private final SnapshotHolder snapshots;
   private final HealthConfig config;
   private final boolean airgap;
   private final HealthBoard board;
@@ -32,9 +32,8 @@ public final class HealthVerticle extends VerticleBase {
   /**
    * @param airgap in airgap mode cloud providers are not even checked: nothing may reach them
    */
-  public HealthVerticle(Map<String, ProviderConfig> providers, HealthConfig config, boolean airgap,
-                        HealthBoard board) {
-    this.providers = providers;
+  public HealthVerticle(SnapshotHolder snapshots, HealthConfig config, boolean airgap, HealthBoard board) {
+    this.snapshots = snapshots;
     this.config = config;
     this.airgap = airgap;
     this.board = board;
@@ -45,7 +44,7 @@ public final class HealthVerticle extends VerticleBase {
     if (!config.enabled()) {
       return Future.succeededFuture();
     }
-    upstreams = new Upstreams(vertx, providers);
+    upstreams = new Upstreams(vertx);
     checkAll();
     timer = vertx.setPeriodic(config.intervalMs(), id -> checkAll());
     return Future.succeededFuture();
@@ -59,8 +58,11 @@ public final class HealthVerticle extends VerticleBase {
     return upstreams == null ? Future.succeededFuture() : upstreams.close();
   }
 
+  /** Checks the providers of the current snapshot: the registry may have added or removed some. */
   private void checkAll() {
-    providers.values().forEach(this::check);
+    if (snapshots.ready()) {
+      snapshots.current().providers().values().forEach(this::check);
+    }
   }
 
   private void check(ProviderConfig provider) {
@@ -73,7 +75,7 @@ public final class HealthVerticle extends VerticleBase {
     UpstreamRequest probe = upstreams.adapter(provider.family()).healthCheck(provider);
     probe.options().setIdleTimeout(config.timeoutMs()).setTimeout(config.timeoutMs());
     long start = System.nanoTime();
-    upstreams.client(provider.name()).request(probe.options())
+    upstreams.client(provider).request(probe.options())
         .compose(request -> request.send())
         .compose(response -> readAnswer(provider, response))
         .onComplete(ar -> {

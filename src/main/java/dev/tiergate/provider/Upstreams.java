@@ -21,27 +21,33 @@ import java.util.Map;
  */
 public final class Upstreams {
 
+  private final Vertx vertx;
   private final Map<String, HttpClient> clients = new HashMap<>();
   private final Map<ProviderFamily, ProviderAdapter> adapters = new EnumMap<>(ProviderFamily.class);
 
-  public Upstreams(Vertx vertx, Map<String, ProviderConfig> providers) {
+  public Upstreams(Vertx vertx) {
+    this.vertx = vertx;
     adapters.put(ProviderFamily.OPENAI_COMPATIBLE, new OpenAiCompatibleAdapter());
     adapters.put(ProviderFamily.ANTHROPIC, new AnthropicAdapter());
     adapters.put(ProviderFamily.OLLAMA, new OllamaAdapter());
     adapters.put(ProviderFamily.GEMINI, new GeminiAdapter());
     adapters.put(ProviderFamily.COHERE, new CohereAdapter());
-    for (ProviderConfig provider : providers.values()) {
-      clients.put(provider.name(), vertx.httpClientBuilder()
-          .with(clientOptions(provider))
-          .with(new PoolOptions().setHttp1MaxSize(provider.poolSize()))
-          .build());
-    }
   }
 
-  public HttpClient client(String provider) {
-    HttpClient client = clients.get(provider);
+  /**
+   * The client for {@code provider}, created on first use (the registry may add providers at runtime); one per
+   * provider name and address, so a provider whose base URL changed gets a fresh pool. Used on this verticle's event
+   * loop only.
+   */
+  public HttpClient client(ProviderConfig provider) {
+    String key = provider.name() + "|" + provider.baseUrl() + "|" + provider.poolSize();
+    HttpClient client = clients.get(key);
     if (client == null) {
-      throw new IllegalStateException("no client for provider " + provider);
+      client = vertx.httpClientBuilder()
+          .with(clientOptions(provider))
+          .with(new PoolOptions().setHttp1MaxSize(provider.poolSize()))
+          .build();
+      clients.put(key, client);
     }
     return client;
   }

@@ -9,6 +9,16 @@ import java.util.Objects;
 public final class SnapshotHolder {
 
   private volatile RoutingSnapshot current;
+  private volatile RegistryHealth registry = RegistryHealth.CONF;
+
+  /**
+   * Whether the registry's database serves. {@code databaseConfigured} false = the embedded default (always fine).
+   *
+   * @param lastError why the last load failed (never a password), null after a good one
+   */
+  public record RegistryHealth(boolean databaseConfigured, boolean databaseReachable, String lastError) {
+    static final RegistryHealth CONF = new RegistryHealth(false, true, null);
+  }
 
   public RoutingSnapshot current() {
     RoutingSnapshot snapshot = current;
@@ -22,7 +32,15 @@ public final class SnapshotHolder {
     return current != null;
   }
 
+  public RegistryHealth registry() {
+    return registry;
+  }
+
   void publish(RoutingSnapshot snapshot) {
     current = Objects.requireNonNull(snapshot);
+  }
+
+  void registry(RegistryHealth health) {
+    registry = Objects.requireNonNull(health);
   }
 }

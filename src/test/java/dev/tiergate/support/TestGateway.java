@@ -125,7 +125,7 @@ public final class TestGateway {
   public Future<TestGateway> start(Vertx vertx) {
     GatewayConfig config = new ConfigLoader(env).fromJson(conf);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return GatewayApp.deploy(vertx, config, registry).map(r -> {
+    return GatewayApp.deploy(vertx, config, registry, env).map(r -> {
       running = r;
       return this;
     });

@@ -1,0 +1,49 @@
+package dev.tiergate.admin;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The CLI's side of the admin API ({@code TIERGATE_ADMIN_URL}, bearer {@code TIERGATE_ADMIN_TOKEN}). Blocking: it runs
+ * in the CLI process, never on an event loop.
+ */
+public final class AdminClient {
+
+  /** An admin answer: its status and JSON body. */
+  public record Answer(int status, JsonObject body) {
+  }
+
+  private final URI base;
+  private final String token;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public AdminClient(Map<String, String> env) {
+    this.base = URI.create(env.getOrDefault("TIERGATE_ADMIN_URL", "http://127.0.0.1:8081").replaceAll("/+$", ""));
+    this.token = env.get("TIERGATE_ADMIN_TOKEN");
+  }
+
+  public Answer post(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  public Answer get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+  }
+
+  private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    request.timeout(Duration.ofSeconds(15)).header("accept", "application/json");
+    if (token != null && !token.isBlank()) {
+      request.header("authorization", "Bearer " + token.trim());
+    }
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    String body = response.body();
+    JsonObject json = body == null || body.isBlank() ? new JsonObject() : new JsonObject(body);
+    return new Answer(response.statusCode(), json);
+  }
+}
