@@ -54,7 +54,7 @@ public final class GatewayApp {
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int[] ports = new int[2];
     return vertx.deployVerticle(new RouterVerticle(config, snapshots, env))
-        .compose(id -> vertx.deployVerticle(new MetricsVerticle(registry)))
+        .compose(id -> vertx.deployVerticle(new MetricsVerticle(registry, config.database(), snapshots)))
         .compose(id -> vertx.deployVerticle(new HealthVerticle(snapshots, config.health(),
             config.routing().airgap(), health)))
         .compose(id -> vertx.deployVerticle(() -> new HttpServerVerticle(config, shared, port -> ports[0] = port),

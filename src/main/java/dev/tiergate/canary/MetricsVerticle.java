@@ -2,6 +2,9 @@ package dev.tiergate.canary;
 
 import dev.tiergate.bus.Addresses;
 import dev.tiergate.bus.CallOutcome;
+import dev.tiergate.config.DatabaseConfig;
+import dev.tiergate.registry.UsageLog;
+import dev.tiergate.routing.SnapshotHolder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,19 +13,24 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Consumes one {@link CallOutcome} per request from {@link Addresses#OUTCOMES} and keeps the request counters, latency
  * timers and token totals in the injected Micrometer registry. The rolling canary gate windows will live here too.
  * Labels are bounded: provider, model and route come from configuration, status and error class from a fixed set.
- * Meters are looked up once per label set and cached: building tags per request costs more than the counting.
+ * Meters are looked up once per label set and cached: building tags per request costs more than the counting. With a
+ * database, each outcome also becomes a usage row and a canary metrics row, written in batches ({@link UsageLog}).
  */
 public final class MetricsVerticle extends VerticleBase {
 
   private final MeterRegistry registry;
+  private final Optional<DatabaseConfig> database;
+  private final SnapshotHolder snapshots;
   private final Map<Labels, Meters> meters = new HashMap<>();
   private MessageConsumer<CallOutcome> consumer;
+  private UsageLog usage;
 
   /** One label set of the request counter. */
   private record Labels(String format, String provider, String model, String route, int status, String error,
@@ -34,17 +42,33 @@ public final class MetricsVerticle extends VerticleBase {
                         Counter reasoningStripped) {
   }
 
-  public MetricsVerticle(MeterRegistry registry) {
+  /**
+   * @param database where usage rows go; empty = none are written
+   * @param snapshots the registry in force, for prices
+   */
+  public MetricsVerticle(MeterRegistry registry, Optional<DatabaseConfig> database, SnapshotHolder snapshots) {
     this.registry = registry;
+    this.database = database;
+    this.snapshots = snapshots;
   }
 
   @Override
   public Future<?> start() {
+    database.ifPresent(db -> usage = new UsageLog(vertx, db, () -> snapshots.current().models(), registry, 10_000,
+        200, 1_000));
     consumer = vertx.eventBus().localConsumer(Addresses.OUTCOMES, message -> record(message.body()));
     return consumer.completion();
   }
 
+  @Override
+  public Future<?> stop() {
+    return usage == null ? Future.succeededFuture() : usage.close();
+  }
+
   private void record(CallOutcome outcome) {
+    if (usage != null) {
+      usage.record(outcome);
+    }
     Labels labels = new Labels(outcome.clientFormat(), outcome.provider(), outcome.model(), outcome.route(),
         outcome.status(),
         outcome.errorClass() == null ? "none" : outcome.errorClass(), outcome.stream(), outcome.fallback());

@@ -71,6 +71,10 @@ class RegistryEndToEndTest {
     assertEquals(200, answer.status(), answer.text());
     assertEquals("gpt-4o", answer.headers().get("x-tiergate-model"));
     assertEquals("gpt-4o", fake.lastRequest().body().getString("model"));
+    // The usage row arrives in the next batch, priced from the registry.
+    await(until(() -> http.get("/healthz"), r -> !db.query("SELECT cost_usd FROM model_usage_log WHERE model_key ="
+        + " 'gpt-4o' AND prompt_tokens = 9 AND cost_usd > 0").isEmpty()));
+    assertEquals(1, db.query("SELECT 1 FROM llm_canary_metrics WHERE arm = 'cloud' AND model_key = 'gpt-4o'").size());
 
     db.execute("INSERT INTO llm_models (model_key, provider_key, leo_tier, is_local) VALUES"
         + " ('llama3.1:8b', 'ollama', 'haiku', true)");
@@ -98,9 +102,15 @@ class RegistryEndToEndTest {
     assertEquals(503, refused.status(), refused.text());
     assertTrue((System.nanoTime() - asked) / 1_000_000 < 5_000, "the refresh did not fail fast");
     assertEquals("database_unreachable", await(http.get("/readyz")).json().getString("status"));
+    // Their usage rows could not be written: dropped and counted, the requests did not wait.
+    await(until(() -> admin.get("/metrics"), r -> r.text().lines()
+        .anyMatch(l -> l.startsWith("tiergate_usage_dropped_total") && !l.endsWith(" 0.0"))));
     proxy.restore();
     await(until(() -> admin.post("/admin/registry/refresh", ""), r -> r.status() == 200));
     assertEquals(200, await(http.get("/readyz")).status());
+    // Rows flow again once the database is back.
+    await(http.post("/v1/chat/completions", Http.chat("gpt-4o", false)));
+    await(until(() -> http.get("/healthz"), r -> !db.query("SELECT 1 FROM model_usage_log").isEmpty()));
   }
 
   @Test
