@@ -3,6 +3,7 @@ package dev.tiergate;
 import dev.tiergate.admin.AdminVerticle;
 import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.bus.LocalRecordCodec;
+import dev.tiergate.canary.GateReport;
 import dev.tiergate.canary.MetricsVerticle;
 import dev.tiergate.config.GatewayConfig;
 import dev.tiergate.http.GatewayShared;
@@ -42,6 +43,7 @@ public final class GatewayApp {
   public static Future<Running> deploy(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry,
                                        Map<String, String> env) {
     vertx.eventBus().registerDefaultCodec(CallOutcome.class, new LocalRecordCodec<>(CallOutcome.class));
+    vertx.eventBus().registerDefaultCodec(GateReport.class, new LocalRecordCodec<>(GateReport.class));
     var resilience = config.routing().resilience();
     LatencyBoard latency = new LatencyBoard();
     GatewayShared shared = new GatewayShared(new SnapshotHolder(), new HealthBoard(), latency, new Balancer(latency),

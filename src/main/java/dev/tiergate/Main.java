@@ -1,5 +1,6 @@
 package dev.tiergate;
 
+import dev.tiergate.admin.CanaryCommand;
 import dev.tiergate.admin.RegistryCommand;
 import dev.tiergate.config.ConfigException;
 import dev.tiergate.config.ConfigLoader;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /** Command-line entry point. {@code java -jar tiergate.jar} is {@code serve}. */
 @Command(name = "tiergate", mixinStandardHelpOptions = true, version = "tiergate 0.1.0",
-    description = "Reactive LLM gateway", subcommands = {Main.Serve.class, RegistryCommand.class})
+    description = "Reactive LLM gateway", subcommands = {Main.Serve.class,
+    RegistryCommand.class, CanaryCommand.class})
 public final class Main implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -32,6 +32,11 @@ public final class AdminClient {
     return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  public Answer post(String path, JsonObject body) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
   public Answer get(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }

@@ -1,6 +1,7 @@
 package dev.tiergate.admin;
 
 import dev.tiergate.bus.Addresses;
+import dev.tiergate.canary.GateReport;
 import dev.tiergate.config.AdminConfig;
 import dev.tiergate.config.ModelConfig;
 import dev.tiergate.config.ProviderConfig;
@@ -67,6 +68,22 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/admin/models").handler(this::models);
     router.get("/admin/registry").handler(this::registry);
     router.post("/admin/registry/refresh").handler(this::refreshRegistry);
+    router.get("/admin/canary").handler(ctx -> json(ctx, canaryStatus()));
+    router.get("/admin/canary/quality").handler(this::canaryQuality);
+    router.get("/admin/canary/history").handler(ctx -> canaryCommand(ctx, new JsonObject().put("action", "history")
+        .put("limit", intParam(ctx, "limit", 50))));
+    for (String action : new String[] {"advance", "set", "pause", "resume", "rollback"}) {
+      router.post("/admin/canary/" + action).handler(ctx -> ctx.request().body().onSuccess(body -> {
+        JsonObject command;
+        try {
+          command = command(action, body);
+        } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+          ctx.fail(GatewayException.badRequest("invalid_json", "The body must be a JSON object"));
+          return;
+        }
+        canaryCommand(ctx, command);
+      }).onFailure(ctx::fail));
+    }
     router.get("/admin/route").handler(ctx -> json(ctx,
         RouteExplainer.explain(ctx.request().params(), snapshots.current(), balancer)));
     router.route().last().handler(ctx -> ctx.fail(GatewayException.notFound("not_found", "No such admin endpoint")));
@@ -138,6 +155,50 @@ public final class AdminVerticle extends VerticleBase {
         .onSuccess(reply -> json(ctx, reply.body().put("registry", registryStatus(snapshots.current()))))
         .onFailure(e -> ctx.fail(GatewayException.unavailable("registry_unavailable", "5",
             "The registry could not be refreshed: " + e.getMessage())));
+  }
+
+  private JsonObject canaryStatus() {
+    var config = snapshots.current().routing().canary();
+    return snapshots.canary().toJson().put("enabled", config.enabled()).put("stages", new JsonArray(config.stages()))
+        .put("effectiveStage", config.stage());
+  }
+
+  private void canaryQuality(RoutingContext ctx) {
+    vertx.eventBus().<GateReport>request(Addresses.CANARY_QUALITY, new JsonObject(),
+            new DeliveryOptions().setSendTimeout(5_000))
+        .onSuccess(reply -> json(ctx, reply.body().toJson()))
+        .onFailure(e -> ctx.fail(GatewayException.unavailable("canary_unavailable", "5", e.getMessage())));
+  }
+
+  /** Sends a command to the router (the canary's single writer); a refusal is a 409 naming the reason. */
+  private void canaryCommand(RoutingContext ctx, JsonObject command) {
+    vertx.eventBus().<JsonObject>request(Addresses.CANARY_COMMANDS, command,
+            new DeliveryOptions().setSendTimeout(10_000))
+        .onSuccess(reply -> json(ctx, reply.body()))
+        .onFailure(e -> {
+          int code = e instanceof io.vertx.core.eventbus.ReplyException reply && reply.failureCode() > 0
+              ? reply.failureCode() : 503;
+          ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
+              .end(new JsonObject().put("error", new JsonObject().put("message", e.getMessage())
+                  .put("type", code == 409 ? "conflict" : code == 400 ? "invalid_request_error" : "unavailable"))
+                  .toBuffer());
+        });
+  }
+
+  private static JsonObject command(String action, io.vertx.core.buffer.Buffer body) {
+    JsonObject json = body == null || body.length() == 0 ? new JsonObject() : new JsonObject(body);
+    return new JsonObject().put("action", action).put("stage", json.getValue("stage") instanceof Number n
+        ? n.intValue() : null).put("actor", json.getString("actor", "admin-api"))
+        .put("reason", json.getString("reason", ""));
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int fallback) {
+    try {
+      String value = ctx.request().getParam(name);
+      return value == null ? fallback : Math.max(1, Math.min(1000, Integer.parseInt(value)));
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
   }
 
   private JsonObject registryStatus(RoutingSnapshot snapshot) {

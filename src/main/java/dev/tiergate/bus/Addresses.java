@@ -12,6 +12,18 @@ public final class Addresses {
    */
   public static final String REGISTRY_REFRESH = "tiergate.registry.refresh";
 
+  /**
+   * Request/reply to {@code RouterVerticle}: {@code {"action": "advance|set|pause|resume|rollback|history",
+   * "stage": N, "actor": "…", "reason": "…"}}; the reply is the new state (or the history), a refusal fails with 409.
+   */
+  public static final String CANARY_COMMANDS = "tiergate.canary.commands";
+
+  /** Every canary state change (rollbacks included), published as JSON: from, to, action, actor, reason, gates. */
+  public static final String CANARY_EVENTS = "tiergate.canary.events";
+
+  /** Request/reply to {@code MetricsVerticle}: the current gate report (local codec). */
+  public static final String CANARY_QUALITY = "tiergate.canary.quality";
+
   private Addresses() {
   }
 }

@@ -5,7 +5,9 @@ package dev.tiergate.bus;
  *
  * @param requestId        the {@code X-Request-Id} answered to the client
  * @param clientFormat     wire format the client spoke ({@code openai}, …)
- * @param route            {@code local} or {@code cloud}
+ * @param route            {@code local} or {@code cloud}: where the answer came from
+ * @param arm              {@code local} or {@code cloud}: where routing sent the request first (the canary arm; a
+ *                         local request rescued by a cloud fallback still failed on the local arm)
  * @param tier             tier the request was planned for
  * @param provider         provider that served (or last tried) the request; {@code none} when none was tried
  * @param model            model key that served (or last tried) the request
@@ -21,7 +23,7 @@ package dev.tiergate.bus;
  * @param errorClass       {@code null} on success; otherwise a stable class such as {@code upstream_timeout}
  * @param reasoningStripped whether {@code <think>} blocks were removed from the answer
  */
-public record CallOutcome(String requestId, String clientFormat, String route, String tier, String provider,
+public record CallOutcome(String requestId, String clientFormat, String route, String arm, String tier, String provider,
                           String model, int status, boolean stream, boolean fallback, double ttftMs, double durationMs,
                           long promptTokens, long completionTokens, String finishReason, String errorClass,
                           boolean reasoningStripped) {

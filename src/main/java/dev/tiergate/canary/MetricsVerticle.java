@@ -12,6 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,7 @@ public final class MetricsVerticle extends VerticleBase {
   private final Map<Labels, Meters> meters = new HashMap<>();
   private MessageConsumer<CallOutcome> consumer;
   private UsageLog usage;
+  private CanaryWatch canary;
 
   /** One label set of the request counter. */
   private record Labels(String format, String provider, String model, String route, int status, String error,
@@ -56,6 +59,7 @@ public final class MetricsVerticle extends VerticleBase {
   public Future<?> start() {
     database.ifPresent(db -> usage = new UsageLog(vertx, db, () -> snapshots.current().models(), registry, 10_000,
         200, 1_000));
+    canary = new CanaryWatch(vertx, snapshots, registry, Clock.systemUTC(), Duration.ofMinutes(5), 2_000);
     consumer = vertx.eventBus().localConsumer(Addresses.OUTCOMES, message -> record(message.body()));
     return consumer.completion();
   }
@@ -66,6 +70,7 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   private void record(CallOutcome outcome) {
+    canary.record(outcome);
     if (usage != null) {
       usage.record(outcome);
     }

@@ -44,6 +44,13 @@ public record RoutingConfig(boolean useLocal, Set<Tier> localEligible, Map<Tier,
         privacyPatterns, pools, preferredProvider, phaseRoutingFile, resilience);
   }
 
+  /** The same policy with the canary at {@code stage} (the canary state machine's, not the configured start). */
+  public RoutingConfig withCanaryStage(int stage) {
+    return new RoutingConfig(useLocal, localEligible, localModels, localFallback, modelFallbacks, airgap, classify,
+        new CanaryConfig(canary.enabled(), stage, canary.stages()), privacyPatterns, pools, preferredProvider,
+        phaseRoutingFile, resilience);
+  }
+
   /** The canary: with it enabled, an eligible request goes local when its bucket is below the stage. */
   public record CanaryConfig(boolean enabled, int stage, List<Integer> stages) {
 

@@ -1,6 +1,12 @@
 package dev.tiergate.routing;
 
 import dev.tiergate.bus.Addresses;
+import dev.tiergate.canary.CanaryController;
+import dev.tiergate.canary.CanaryState;
+import dev.tiergate.canary.CanaryStatus;
+import dev.tiergate.canary.CanaryStore;
+import dev.tiergate.canary.MemoryCanaryStore;
+import dev.tiergate.canary.PgCanaryStore;
 import dev.tiergate.config.DatabaseConfig;
 import dev.tiergate.config.GatewayConfig;
 import dev.tiergate.registry.ConfRegistryStore;
@@ -15,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +32,14 @@ import org.slf4j.LoggerFactory;
  * from PostgreSQL: migrated at start-up (off the event loop), read again every {@code registry.cacheMs}, within about
  * a second of a change ({@code LISTEN tiergate_registry}, fed by triggers), and on {@link Addresses#REGISTRY_REFRESH}.
  * Database trouble never fails a completion: until a first good read the conf registry serves, afterwards the last
- * good snapshot does, and the pool and the listener reconnect by themselves.
+ * good snapshot does, and the pool and the listener reconnect by themselves. It also owns the canary state (through
+ * its {@link CanaryController}): each change is applied to the snapshot at once.
  */
 public final class RouterVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
   private static final long NOTIFY_DEBOUNCE_MS = 150;
+  private static final long RETRY_MS = 3_000;
 
   private final GatewayConfig config;
   private final SnapshotHolder holder;
@@ -43,6 +52,10 @@ public final class RouterVerticle extends VerticleBase {
   private long version;
   private long debounce = -1;
   private long cacheTimer = -1;
+  private long retryTimer = -1;
+  private boolean stopped;
+  private Registry registry;
+  private CanaryController canary;
 
   /**
    * @param env where provider keys named by database rows are read (the database never holds a key)
@@ -58,19 +71,37 @@ public final class RouterVerticle extends VerticleBase {
     privacy = PrivacyGuard.of(config.routing().privacyPatterns());
     String file = config.routing().phaseRoutingFile();
     return vertx.executeBlocking(() -> file == null ? PhaseRouting.EMPTY : PhaseRouting.load(Path.of(file)))
-        .map(loaded -> {
+        .compose(loaded -> {
           phases = loaded;
           publish(new ConfRegistryStore(config).registry());
           vertx.eventBus().<JsonObject>consumer(Addresses.REGISTRY_REFRESH, this::onRefresh);
           config.database().ifPresent(this::useDatabase);
-          return loaded;
+          CanaryStore canaryStore = config.database().<CanaryStore>map(db -> new PgCanaryStore(vertx, db))
+              .orElseGet(() -> new MemoryCanaryStore(initialCanary(), Clock.systemUTC()));
+          canary = new CanaryController(vertx, canaryStore, config.routing().canary(), this::onCanary,
+              Clock.systemUTC());
+          return canary.start();
         });
   }
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     Future<Void> listener = subscriber == null ? Future.succeededFuture() : subscriber.close();
-    return listener.compose(v -> store == null ? Future.succeededFuture() : store.close());
+    return listener.compose(v -> store == null ? Future.succeededFuture() : store.close())
+        .compose(v -> canary == null ? Future.succeededFuture() : canary.close());
+  }
+
+  /** Without a database the canary starts at the configured stage, in memory. */
+  private CanaryState initialCanary() {
+    return new CanaryState(config.routing().canary().stage(), CanaryStatus.ACTIVE, 1,
+        CanaryState.INITIAL.thresholds(), java.time.Instant.now(), "config");
+  }
+
+  /** A canary change applies to routing at once: a new snapshot with the new stage (0 when rolled back). */
+  private void onCanary(CanaryState state) {
+    holder.canary(state);
+    publish(registry);
   }
 
   private void useDatabase(DatabaseConfig db) {
@@ -95,6 +126,16 @@ public final class RouterVerticle extends VerticleBase {
       publish(registry);
       holder.registry(new SnapshotHolder.RegistryHealth(true, true, null));
     }).onFailure(e -> {
+      // While the database is away, try again every few seconds (not every cacheMs): it should serve again soon
+      // after it returns, notified or not.
+      if (retryTimer < 0) {
+        retryTimer = vertx.setTimer(RETRY_MS, id -> {
+          retryTimer = -1;
+          if (!stopped) {
+            refresh();
+          }
+        });
+      }
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       LOG.warn("registry: database unavailable, serving the {} registry loaded at {}: {}",
           holder.current().source(), holder.current().loadedAt(), why);
@@ -109,9 +150,20 @@ public final class RouterVerticle extends VerticleBase {
         .handler(payload -> onNotified())
         // (Re)subscribed: changes made while the listener was away were not notified, so read once now.
         .subscribeHandler(v -> onNotified());
-    subscriber.connect().onFailure(e -> LOG.warn("registry: cannot listen for changes yet ({}); retrying",
-        e.getMessage()));
+    connectListener();
     subscriber.closeHandler(v -> LOG.info("registry: change listener closed"));
+  }
+
+  /** The subscriber reconnects by itself once it was connected; the first connection is retried here. */
+  private void connectListener() {
+    subscriber.connect().onFailure(e -> {
+      LOG.warn("registry: cannot listen for changes yet ({}); retrying", e.getMessage());
+      vertx.setTimer(RETRY_MS, id -> {
+        if (!stopped) {
+          connectListener();
+        }
+      });
+    });
   }
 
   /** Several statements in a row notify several times: read once they settle. */
@@ -141,8 +193,11 @@ public final class RouterVerticle extends VerticleBase {
         .put("models", snapshot.models().size()).put("loadedAt", snapshot.loadedAt().toString());
   }
 
-  private void publish(Registry registry) {
+  private void publish(Registry loaded) {
+    registry = loaded;
+    CanaryState state = holder.canary();
+    int stage = state.status() == CanaryStatus.ROLLED_BACK ? 0 : state.stage();
     version++;
-    holder.publish(RoutingSnapshot.of(version, config, registry, phases, privacy));
+    holder.publish(RoutingSnapshot.of(version, config, loaded, phases, privacy, stage));
   }
 }

@@ -42,9 +42,15 @@ public record RoutingSnapshot(long version, Map<String, ProviderConfig> provider
   /** A snapshot of {@code registry} under the configuration's policy. */
   public static RoutingSnapshot of(long version, GatewayConfig config, Registry registry, PhaseRouting phases,
                                    PrivacyGuard privacy) {
+    return of(version, config, registry, phases, privacy, config.routing().canary().stage());
+  }
+
+  /** A snapshot of {@code registry} under the configuration's policy, with the canary at {@code canaryStage}. */
+  public static RoutingSnapshot of(long version, GatewayConfig config, Registry registry, PhaseRouting phases,
+                                   PrivacyGuard privacy, int canaryStage) {
     return new RoutingSnapshot(version, registry.providers(), registry.models(), registry.tiers(),
-        config.defaultTier(), config.routing().withLocalModels(registry.localModels()), phases, privacy,
-        registry.source(), registry.loadedAt());
+        config.defaultTier(), config.routing().withLocalModels(registry.localModels()).withCanaryStage(canaryStage),
+        phases, privacy, registry.source(), registry.loadedAt());
   }
 
   public Target target(String modelKey) {

@@ -1,5 +1,6 @@
 package dev.tiergate.routing;
 
+import dev.tiergate.canary.CanaryState;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,7 @@ public final class SnapshotHolder {
 
   private volatile RoutingSnapshot current;
   private volatile RegistryHealth registry = RegistryHealth.CONF;
+  private volatile CanaryState canary = CanaryState.INITIAL;
 
   /**
    * Whether the registry's database serves. {@code databaseConfigured} false = the embedded default (always fine).
@@ -34,6 +36,15 @@ public final class SnapshotHolder {
 
   public RegistryHealth registry() {
     return registry;
+  }
+
+  /** The canary state in force (its stage is also in the snapshot's routing policy). */
+  public CanaryState canary() {
+    return canary;
+  }
+
+  void canary(CanaryState state) {
+    canary = Objects.requireNonNull(state);
   }
 
   void publish(RoutingSnapshot snapshot) {
