@@ -336,8 +336,8 @@ final class ProxyCall implements StreamRelay.Listener {
     double ttftMs = firstContentNanos < 0 ? -1 : (firstContentNanos - startNanos) / 1e6;
     outcomes.accept(new CallOutcome(requestId, format.wireName(), target.route(), decision.primary().route(),
         decision.tier().wireName(), target.provider().name(), target.model().key(), status, request.stream(),
-        chain.onFallback(), ttftMs, (now - startNanos) / 1e6, usage.promptTokens(), usage.completionTokens(), usage.finishReason(), errorClass,
-        reasoningStripped));
+        chain.onFallback(), ttftMs, (now - startNanos) / 1e6, usage.promptTokens(), usage.completionTokens(),
+        usage.finishReason(), errorClass, reasoningStripped));
   }
 
   private void cancelTimer(long id) {
