@@ -22,11 +22,13 @@ package dev.tiergate.bus;
  *                         {@code tool_use}, …); {@code null} when it never finished
  * @param errorClass       {@code null} on success; otherwise a stable class such as {@code upstream_timeout}
  * @param reasoningStripped whether {@code <think>} blocks were removed from the answer
+ * @param contentFailure   an answer that arrived but is not what was asked for ({@code leaked_think},
+ *                         {@code invalid_json}); null when none was seen
  */
 public record CallOutcome(String requestId, String clientFormat, String route, String arm, String tier, String provider,
                           String model, int status, boolean stream, boolean fallback, double ttftMs, double durationMs,
                           long promptTokens, long completionTokens, String finishReason, String errorClass,
-                          boolean reasoningStripped) {
+                          boolean reasoningStripped, String contentFailure) {
 
   public boolean success() {
     return errorClass == null;

@@ -61,10 +61,10 @@ public final class CanaryWatch {
         : outcome.durationMs());
     // A request the arm's first target did not answer failed on that arm, even when a fallback rescued it.
     boolean armServed = outcome.success() && !outcome.fallback();
-    ArmSample sample = new ArmSample(armServed, latency, false);
+    ArmSample sample = new ArmSample(armServed, latency, outcome.contentFailure() != null);
     if ("local".equals(outcome.arm())) {
       local.record(sample);
-      if (!armServed) {
+      if (sample.failed()) {
         evaluate(true);
       }
     } else {

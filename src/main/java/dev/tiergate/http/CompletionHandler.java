@@ -55,7 +55,7 @@ final class CompletionHandler implements Handler<RoutingContext> {
     if (failure instanceof GatewayException error && !ctx.response().closed()) {
       double durationMs = (System.nanoTime() - RequestIds.startNanos(ctx)) / 1e6;
       services.outcomes().accept(new CallOutcome(RequestIds.of(ctx), format.wireName(), "none", "none", "none",
-          "none", "none", error.status(), false, false, -1, durationMs, -1, -1, null, error.errorClass(), false));
+          "none", "none", error.status(), false, false, -1, durationMs, -1, -1, null, error.errorClass(), false, null));
     }
     ctx.fail(failure);
   }

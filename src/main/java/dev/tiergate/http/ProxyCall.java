@@ -62,6 +62,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private long firstContentNanos = -1;
   private Usage usage = Usage.UNKNOWN;
   private boolean reasoningStripped;
+  private String contentFailure;
 
   ProxyCall(Vertx vertx, HttpServerResponse response, ChatRequest request, RouteDecision decision,
             CallServices services, MultiMap forwardHeaders, String requestId, long startNanos) {
@@ -186,6 +187,7 @@ final class ProxyCall implements StreamRelay.Listener {
     }
     usage = answer.usage();
     reasoningStripped = answer.reasoningStripped();
+    contentFailure = answer.contentFailure();
     upstreamRequest = null;
     firstContentNanos = System.nanoTime();
     services.latency().record(target.model().key(), (firstContentNanos - startNanos) / 1e6);
@@ -216,6 +218,7 @@ final class ProxyCall implements StreamRelay.Listener {
     }
     usage = relay.usage();
     reasoningStripped |= relay.reasoningStripped();
+    contentFailure = relay.contentFailure();
     upstreamRequest = null;
     response.end();
     finish(200, null);
@@ -337,7 +340,7 @@ final class ProxyCall implements StreamRelay.Listener {
     outcomes.accept(new CallOutcome(requestId, format.wireName(), target.route(), decision.primary().route(),
         decision.tier().wireName(), target.provider().name(), target.model().key(), status, request.stream(),
         chain.onFallback(), ttftMs, (now - startNanos) / 1e6, usage.promptTokens(), usage.completionTokens(),
-        usage.finishReason(), errorClass, reasoningStripped));
+        usage.finishReason(), errorClass, reasoningStripped, contentFailure));
   }
 
   private void cancelTimer(long id) {

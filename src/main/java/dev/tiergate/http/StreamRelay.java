@@ -77,6 +77,10 @@ final class StreamRelay {
     return transformer.reasoningStripped();
   }
 
+  String contentFailure() {
+    return transformer.contentFailure();
+  }
+
   /** Stops relaying; the owner resets the upstream request. */
   void stop() {
     stopped = true;

@@ -50,4 +50,9 @@ interface StreamTransformer {
   default boolean reasoningStripped() {
     return false;
   }
+
+  /** A content failure seen in the relayed text ({@code leaked_think}), null when none (or not looked at). */
+  default String contentFailure() {
+    return null;
+  }
 }

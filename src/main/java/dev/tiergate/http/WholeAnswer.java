@@ -6,6 +6,7 @@ import dev.tiergate.provider.Usage;
 import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.Completion;
+import dev.tiergate.wire.ContentCheck;
 import dev.tiergate.wire.Part;
 import dev.tiergate.wire.ThinkStripper;
 import io.vertx.core.buffer.Buffer;
@@ -20,8 +21,9 @@ import java.util.Locale;
  * @param body              what the client receives
  * @param usage             tokens and finish reason for the outcome
  * @param reasoningStripped whether a {@code <think>} block was removed
+ * @param contentFailure    {@link ContentCheck}'s verdict on the text, null when it is fine
  */
-record WholeAnswer(Buffer body, Usage usage, boolean reasoningStripped) {
+record WholeAnswer(Buffer body, Usage usage, boolean reasoningStripped, String contentFailure) {
 
   /**
    * @throws GatewayException when the upstream body is not a valid answer of its family
@@ -41,7 +43,9 @@ record WholeAnswer(Buffer body, Usage usage, boolean reasoningStripped) {
     }
     Usage usage = new Usage(completion.promptTokens(), completion.completionTokens(),
         completion.finishReason() == null ? null : completion.finishReason().name().toLowerCase(Locale.ROOT));
-    return new WholeAnswer(body, usage, stripped);
+    String failure = ContentCheck.check(completion.text(), target.model().stripThinking(),
+        request.promptView().responseFormat());
+    return new WholeAnswer(body, usage, stripped, failure);
   }
 
   private static Completion stripThinking(Completion completion) {

@@ -15,6 +15,9 @@ public final class StreamTally implements EventSink {
   private FinishReason finishReason;
   private boolean ended;
   private int toolCalls;
+  private boolean leakedThink;
+  /** The end of the text so far, so that a {@code <think>} split across deltas is still seen. */
+  private String tail = "";
 
   public StreamTally(EventSink next) {
     this.next = next;
@@ -33,6 +36,13 @@ public final class StreamTally implements EventSink {
       }
       case StreamEvent.Finish finish -> finishReason = finish.reason();
       case StreamEvent.ToolCallStart start -> toolCalls++;
+      case StreamEvent.TextDelta delta -> {
+        if (!leakedThink) {
+          String seen = tail + delta.text();
+          leakedThink = seen.contains("<think>");
+          tail = seen.substring(Math.max(0, seen.length() - 6));
+        }
+      }
       case StreamEvent.End end -> ended = true;
       default -> {
       }
@@ -46,6 +56,11 @@ public final class StreamTally implements EventSink {
 
   public FinishReason finishReason() {
     return finishReason;
+  }
+
+  /** Whether a {@code <think>} tag reached the client's text (a reasoning model whose output is not stripped). */
+  public boolean leakedThink() {
+    return leakedThink;
   }
 
   public int toolCalls() {
