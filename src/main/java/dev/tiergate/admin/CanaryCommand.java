@@ -2,6 +2,8 @@ package dev.tiergate.admin;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,9 +30,14 @@ public final class CanaryCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the admin API's JSON answer")
   boolean json;
 
+  /** Where the admin API is ({@code TIERGATE_ADMIN_URL}, {@code TIERGATE_ADMIN_TOKEN}) and where output goes. */
+  Map<String, String> env = System.getenv();
+  PrintStream out = System.out;
+  PrintStream err = System.err;
+
   @Override
   public Integer call() throws Exception {
-    AdminClient admin = new AdminClient(System.getenv());
+    AdminClient admin = new AdminClient(env);
     AdminClient.Answer answer;
     try {
       answer = switch (action) {
@@ -43,19 +50,19 @@ public final class CanaryCommand implements Callable<Integer> {
         default -> null;
       };
     } catch (java.io.IOException e) {
-      System.err.println("tiergate: cannot reach the admin API: " + e.getMessage());
+      err.println("tiergate: cannot reach the admin API: " + e.getMessage());
       return 1;
     }
     if (answer == null) {
-      System.err.println("tiergate: unknown canary command '" + action + "'");
+      err.println("tiergate: unknown canary command '" + action + "'");
       return 2;
     }
     if (answer.status() != 200) {
-      System.err.println("tiergate: canary " + action + " refused (" + answer.status() + "): "
+      err.println("tiergate: canary " + action + " refused (" + answer.status() + "): "
           + answer.body().getJsonObject("error", new JsonObject()).getString("message"));
       return 1;
     }
-    System.out.println(json ? answer.body().encodePrettily() : human(answer.body()));
+    out.println(json ? answer.body().encodePrettily() : human(answer.body()));
     return 0;
   }
 
