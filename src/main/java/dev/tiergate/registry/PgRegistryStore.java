@@ -48,6 +48,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PgRegistryStore implements RegistryStore {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgRegistryStore.class);
+
+  private static final java.util.regex.Pattern KEY_VARIABLE =
+      java.util.regex.Pattern.compile("(?!TIERGATE_)[A-Z][A-Z0-9_]*_(API_KEY|KEY|TOKEN)");
+
   /** A load that has not finished by then fails, whatever the database is doing. */
   static final long LOAD_TIMEOUT_MS = 4_000;
   private static final int CONNECT_TIMEOUT_MS = 3_000;
@@ -202,6 +207,13 @@ public final class PgRegistryStore implements RegistryStore {
   }
 
   private Optional<Secret> apiKey(String envName) {
+    // A row names the variable; it must look like a provider key's, so that a row can never make the gateway send
+    // another secret (DATABASE_URL, TIERGATE_ADMIN_TOKEN, …) to a base URL the same row controls.
+    if (envName != null && !KEY_VARIABLE.matcher(envName).matches()) {
+      LOG.warn("registry: api_key_env '{}' is not a provider key variable (…_API_KEY, …_KEY or …_TOKEN, not "
+          + "TIERGATE_…); no key is sent", envName);
+      return Optional.empty();
+    }
     String value = envName == null ? null : env.get(envName);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(new Secret(value.trim()));
   }

@@ -219,6 +219,17 @@ class PgRegistryStoreTest {
         .get(0).get("count")).longValue(), "the table holds variable names only");
   }
 
+  @Test
+  void aRowCannotNameAnotherSecretAsItsKey() throws Exception {
+    database.execute("UPDATE llm_providers SET api_key_env = 'DATABASE_URL' WHERE provider_key = 'openai'");
+    database.execute("UPDATE llm_providers SET api_key_env = 'TIERGATE_ADMIN_TOKEN' WHERE provider_key = 'cohere'");
+    Registry registry = await(store(Map.of("DATABASE_URL", "postgres://u:secret@db/x", "TIERGATE_ADMIN_TOKEN",
+        "admin-secret", "ANTHROPIC_API_KEY", "sk-ant-1"), Map.of()).load());
+    assertTrue(registry.providers().get("openai").apiKey().isEmpty());
+    assertTrue(registry.providers().get("cohere").apiKey().isEmpty());
+    assertEquals("sk-ant-1", registry.providers().get("anthropic").apiKey().orElseThrow().value());
+  }
+
   private PgRegistryStore store(Map<String, String> env, Map<String, ProviderConfig> confProviders) {
     store = new PgRegistryStore(vertx, database.config(), env, confProviders, Clock.fixed(NOW, ZoneOffset.UTC));
     return store;
