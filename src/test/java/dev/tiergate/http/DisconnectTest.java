@@ -23,6 +23,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,8 +76,9 @@ class DisconnectTest {
   @Test
   void midStream(Vertx vertx, VertxTestContext ctx) {
     fake.answer(Scenarios.stream(StreamPlan.of(OpenAiFrames.stream(false, "a ", "b ", "c ", "d")).stallAfter(3)));
-    open(vertx.createHttpClient(), true).onComplete(ctx.succeeding(request -> afterSecondChunk(ctx, request,
-        () -> leaveAndExpectUpstreamClosed(vertx, ctx, () -> request.connection().close()))));
+    openThen(vertx, vertx.createHttpClient(), request -> afterSecondChunk(ctx, request,
+        () -> leaveAndExpectUpstreamClosed(vertx, ctx, () -> request.connection().close())))
+        .onFailure(ctx::failNow);
   }
 
   @Test
@@ -94,8 +96,9 @@ class DisconnectTest {
     fake.answer(Scenarios.stream(StreamPlan.of(OpenAiFrames.stream(false, "a ", "b ", "c ", "d")).stallAfter(3)));
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
-    open(client, true).onComplete(ctx.succeeding(request -> afterSecondChunk(ctx, request,
-        () -> leaveAndExpectUpstreamClosed(vertx, ctx, request::reset, client::close))));
+    openThen(vertx, client, request -> afterSecondChunk(ctx, request,
+        () -> leaveAndExpectUpstreamClosed(vertx, ctx, request::reset, client::close)))
+        .onFailure(ctx::failNow);
   }
 
   /** Runs {@code leave} once the client has read the second content chunk of the stream. */
@@ -111,6 +114,16 @@ class DisconnectTest {
         }
       });
     }));
+  }
+
+  /**
+   * Opens a stream request and runs {@code sent} on the event loop right after the request went out, before its
+   * answer can arrive: attached later (from the test thread), a response handler could miss the first chunks.
+   */
+  private Future<HttpClientRequest> openThen(Vertx vertx, HttpClient client, Consumer<HttpClientRequest> sent) {
+    Promise<HttpClientRequest> opened = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> open(client, true).onSuccess(sent::accept).onComplete(opened));
+    return opened.future();
   }
 
   private Future<HttpClientRequest> open(HttpClient client, boolean stream) {
