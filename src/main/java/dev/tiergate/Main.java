@@ -13,6 +13,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.MetricsDomain;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,7 +32,26 @@ public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
     String[] effective = args.length == 0 || args[0].startsWith("--conf") ? prepend("serve", args) : args;
-    System.exit(new CommandLine(new Main()).execute(effective));
+    System.exit(new CommandLine(new Main(), factory(System.getenv())).execute(effective));
+  }
+
+  /** Builds the commands with the environment, read once here. */
+  private static CommandLine.IFactory factory(Map<String, String> env) {
+    return new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> type) throws Exception {
+        if (type == Serve.class) {
+          return type.cast(new Serve(env));
+        }
+        if (type == CanaryCommand.class) {
+          return type.cast(new CanaryCommand(env));
+        }
+        if (type == RegistryCommand.Refresh.class) {
+          return type.cast(new RegistryCommand.Refresh(env));
+        }
+        return CommandLine.defaultFactory().create(type);
+      }
+    };
   }
 
   @Override
@@ -44,12 +64,17 @@ public final class Main implements Callable<Integer> {
   @Command(name = "serve", description = "Run the gateway (default command)")
   static final class Serve implements Callable<Integer> {
 
+    private final Map<String, String> env;
+
     @Option(names = "--conf", description = "Configuration file (default: $TIERGATE_CONF or conf/tiergate.json)")
     Path conf;
 
+    Serve(Map<String, String> env) {
+      this.env = env;
+    }
+
     @Override
     public Integer call() throws Exception {
-      var env = System.getenv();
       Path file = conf != null ? conf : Path.of(env.getOrDefault("TIERGATE_CONF", "conf/tiergate.json"));
       GatewayConfig config;
       try {

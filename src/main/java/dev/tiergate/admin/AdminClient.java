@@ -28,6 +28,11 @@ public final class AdminClient {
     this.token = env.get("TIERGATE_ADMIN_TOKEN");
   }
 
+  /** A connection failure in words (the JDK's often has no message). */
+  static String describe(IOException e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
   public Answer post(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
   }

@@ -19,8 +19,7 @@ public final class CanaryCli {
   public static Run run(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CanaryCommand command = new CanaryCommand();
-    command.env = env;
+    CanaryCommand command = new CanaryCommand(env);
     command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
     command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
     int code = new CommandLine(command).execute(args);

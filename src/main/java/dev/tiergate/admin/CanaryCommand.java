@@ -31,9 +31,13 @@ public final class CanaryCommand implements Callable<Integer> {
   boolean json;
 
   /** Where the admin API is ({@code TIERGATE_ADMIN_URL}, {@code TIERGATE_ADMIN_TOKEN}) and where output goes. */
-  Map<String, String> env = System.getenv();
+  private final Map<String, String> env;
   PrintStream out = System.out;
   PrintStream err = System.err;
+
+  public CanaryCommand(Map<String, String> env) {
+    this.env = env;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -50,7 +54,8 @@ public final class CanaryCommand implements Callable<Integer> {
         default -> null;
       };
     } catch (java.io.IOException e) {
-      err.println("tiergate: cannot reach the admin API: " + e.getMessage());
+      err.println("tiergate: cannot reach the admin API: "
+            + AdminClient.describe(e));
       return 1;
     }
     if (answer == null) {

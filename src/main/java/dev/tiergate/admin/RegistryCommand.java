@@ -1,5 +1,6 @@
 package dev.tiergate.admin;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,18 +17,25 @@ public final class RegistryCommand implements Callable<Integer> {
 
   /** POST /admin/registry/refresh. */
   @Command(name = "refresh", description = "Read the registry again (from the database when one is configured)")
-  static final class Refresh implements Callable<Integer> {
+  public static final class Refresh implements Callable<Integer> {
+
+    private final Map<String, String> env;
 
     @Option(names = "--json", description = "Print the admin API's JSON answer")
     boolean json;
+
+    public Refresh(Map<String, String> env) {
+      this.env = env;
+    }
 
     @Override
     public Integer call() throws Exception {
       AdminClient.Answer answer;
       try {
-        answer = new AdminClient(System.getenv()).post("/admin/registry/refresh");
+        answer = new AdminClient(env).post("/admin/registry/refresh");
       } catch (java.io.IOException e) {
-        System.err.println("tiergate: cannot reach the admin API: " + e.getMessage());
+        System.err.println("tiergate: cannot reach the admin API: "
+            + AdminClient.describe(e));
         return 1;
       }
       if (json) {

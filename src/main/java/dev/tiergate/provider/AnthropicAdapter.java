@@ -3,7 +3,6 @@ package dev.tiergate.provider;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.config.ProviderConfig;
-import dev.tiergate.http.GatewayException;
 import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.Completion;
@@ -66,11 +65,6 @@ public final class AnthropicAdapter implements ProviderAdapter {
   }
 
   @Override
-  public GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body) {
-    return UpstreamErrors.map(provider, status, headers, body);
-  }
-
-  @Override
   public StreamDecoder newDecoder(ChatRequest request) {
     return new AnthropicStreamDecoder();
   }
@@ -79,5 +73,4 @@ public final class AnthropicAdapter implements ProviderAdapter {
   public Completion readCompletion(Buffer body) {
     return AnthropicCompletions.read(body);
   }
-
 }

@@ -1,7 +1,6 @@
 package dev.tiergate.provider;
 
 import dev.tiergate.config.ProviderConfig;
-import dev.tiergate.http.GatewayException;
 import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.Completion;
@@ -34,18 +33,8 @@ public final class CohereAdapter implements ProviderAdapter {
   }
 
   @Override
-  public void authorize(UpstreamRequest request, ProviderConfig provider) {
-    provider.apiKey().ifPresent(key -> request.header("authorization", "Bearer " + key.value()));
-  }
-
-  @Override
   public String healthPath() {
     return "/v1/models";
-  }
-
-  @Override
-  public GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body) {
-    return UpstreamErrors.map(provider, status, headers, body);
   }
 
   @Override
@@ -57,5 +46,4 @@ public final class CohereAdapter implements ProviderAdapter {
   public Completion readCompletion(Buffer body) {
     return CohereCompletions.read(body);
   }
-
 }

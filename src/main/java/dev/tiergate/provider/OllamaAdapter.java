@@ -2,7 +2,6 @@ package dev.tiergate.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.config.ProviderConfig;
-import dev.tiergate.http.GatewayException;
 import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.Completion;
@@ -40,18 +39,8 @@ public final class OllamaAdapter implements ProviderAdapter {
   }
 
   @Override
-  public void authorize(UpstreamRequest request, ProviderConfig provider) {
-    provider.apiKey().ifPresent(key -> request.header("authorization", "Bearer " + key.value()));
-  }
-
-  @Override
   public String healthPath() {
     return "/api/tags";
-  }
-
-  @Override
-  public GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body) {
-    return UpstreamErrors.map(provider, status, headers, body);
   }
 
   @Override
@@ -63,5 +52,4 @@ public final class OllamaAdapter implements ProviderAdapter {
   public Completion readCompletion(Buffer body) {
     return OllamaCompletions.read(body);
   }
-
 }

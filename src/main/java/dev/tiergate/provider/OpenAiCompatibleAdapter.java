@@ -2,7 +2,6 @@ package dev.tiergate.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.config.ProviderConfig;
-import dev.tiergate.http.GatewayException;
 import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.Completion;
@@ -47,18 +46,8 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
   }
 
   @Override
-  public void authorize(UpstreamRequest request, ProviderConfig provider) {
-    provider.apiKey().ifPresent(key -> request.header("authorization", "Bearer " + key.value()));
-  }
-
-  @Override
   public String healthPath() {
     return "/models";
-  }
-
-  @Override
-  public GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body) {
-    return UpstreamErrors.map(provider, status, headers, body);
   }
 
   @Override
@@ -75,5 +64,4 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
   public Completion readCompletion(Buffer body) {
     return OpenAiCompletions.read(body);
   }
-
 }

@@ -29,8 +29,13 @@ public interface ProviderAdapter {
    */
   UpstreamRequest prepare(ChatRequest request, Target target, MultiMap forwardHeaders, String requestId);
 
-  /** Adds the provider's credentials (from config, never a client's) to a request for it. */
-  void authorize(UpstreamRequest request, ProviderConfig provider);
+  /**
+   * Adds the provider's credentials (from config, never a client's) to a request for it: a bearer key unless the
+   * family says otherwise.
+   */
+  default void authorize(UpstreamRequest request, ProviderConfig provider) {
+    provider.apiKey().ifPresent(key -> request.header("authorization", "Bearer " + key.value()));
+  }
 
   /** The path (under the base URL) of a cheap GET that lists the provider's models: the health check. */
   String healthPath();
@@ -43,7 +48,9 @@ public interface ProviderAdapter {
   }
 
   /** Maps an upstream non-2xx answer to the gateway's error, without leaking what the upstream echoed of a key. */
-  GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body);
+  default GatewayException mapError(ProviderConfig provider, int status, MultiMap headers, Buffer body) {
+    return UpstreamErrors.map(provider, status, headers, body);
+  }
 
   /** A new decoder for one streamed call that is translated. */
   StreamDecoder newDecoder(ChatRequest request);
