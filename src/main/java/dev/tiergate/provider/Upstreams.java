@@ -22,7 +22,7 @@ import java.util.Map;
 public final class Upstreams {
 
   private final Vertx vertx;
-  private final Map<String, HttpClient> clients = new HashMap<>();
+  private final Map<String, Pooled> clients = new HashMap<>();
   private final Map<ProviderFamily, ProviderAdapter> adapters = new EnumMap<>(ProviderFamily.class);
 
   public Upstreams(Vertx vertx) {
@@ -35,21 +35,39 @@ public final class Upstreams {
   }
 
   /**
-   * The client for {@code provider}, created on first use (the registry may add providers at runtime); one per
-   * provider name and address, so a provider whose base URL changed gets a fresh pool. Used on this verticle's event
-   * loop only.
+   * The client for {@code provider}, created on first use (the registry may add providers at runtime); a provider
+   * whose address or pool size changed gets a fresh one. The common case — the same provider object as last time —
+   * costs one map lookup. Used on this verticle's event loop only.
    */
   public HttpClient client(ProviderConfig provider) {
-    String key = provider.name() + "|" + provider.baseUrl() + "|" + provider.poolSize();
-    HttpClient client = clients.get(key);
-    if (client == null) {
-      client = vertx.httpClientBuilder()
-          .with(clientOptions(provider))
-          .with(new PoolOptions().setHttp1MaxSize(provider.poolSize()))
-          .build();
-      clients.put(key, client);
+    Pooled pooled = clients.get(provider.name());
+    if (pooled != null && (pooled.provider == provider || pooled.serves(provider))) {
+      pooled.provider = provider;
+      return pooled.client;
     }
+    HttpClient client = vertx.httpClientBuilder()
+        .with(clientOptions(provider))
+        .with(new PoolOptions().setHttp1MaxSize(provider.poolSize()))
+        .build();
+    // The old client is not closed: calls in flight on it finish there (address changes are rare operator actions).
+    clients.put(provider.name(), new Pooled(provider, client));
     return client;
+  }
+
+  /** A provider's client and the provider it was built for. */
+  private static final class Pooled {
+    private ProviderConfig provider;
+    private final HttpClient client;
+
+    Pooled(ProviderConfig provider, HttpClient client) {
+      this.provider = provider;
+      this.client = client;
+    }
+
+    boolean serves(ProviderConfig other) {
+      return provider.baseUrl().equals(other.baseUrl()) && provider.poolSize() == other.poolSize()
+          && provider.timeouts().connectMs() == other.timeouts().connectMs();
+    }
   }
 
   public ProviderAdapter adapter(ProviderFamily family) {
@@ -58,7 +76,7 @@ public final class Upstreams {
 
   public Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();
-    clients.values().forEach(client -> closing.add(client.close()));
+    clients.values().forEach(pooled -> closing.add(pooled.client.close()));
     return Future.join(closing).mapEmpty();
   }
 
