@@ -8,6 +8,7 @@ import dev.tiergate.canary.MetricsVerticle;
 import dev.tiergate.config.GatewayConfig;
 import dev.tiergate.http.GatewayShared;
 import dev.tiergate.http.HttpServerVerticle;
+import dev.tiergate.http.Observation;
 import dev.tiergate.http.RetryBudget;
 import dev.tiergate.provider.Breakers;
 import dev.tiergate.provider.HealthBoard;
@@ -49,14 +50,15 @@ public final class GatewayApp {
     GatewayShared shared = new GatewayShared(new SnapshotHolder(), new HealthBoard(), latency, new Balancer(latency),
         new RetryBudget(resilience.retryBudgetRatio(), resilience.retryBudgetMin()),
         new Breakers(vertx, new Breakers.BreakerConfig(resilience.breakerMaxFailures(), resilience.breakerResetMs(),
-            resilience.breakerWindowMs()), registry));
+            resilience.breakerWindowMs()), registry), Observation.of(config.observability(), registry));
     SnapshotHolder snapshots = shared.snapshots();
     HealthBoard health = shared.health();
     int instances = config.http().instances() > 0 ? config.http().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int[] ports = new int[2];
     return vertx.deployVerticle(new RouterVerticle(config, snapshots, env))
-        .compose(id -> vertx.deployVerticle(new MetricsVerticle(registry, config.database(), snapshots)))
+        .compose(id -> vertx.deployVerticle(new MetricsVerticle(registry, config.database(), snapshots,
+            config.observability())))
         .compose(id -> vertx.deployVerticle(new HealthVerticle(snapshots, config.health(),
             config.routing().airgap(), health)))
         .compose(id -> vertx.deployVerticle(() -> new HttpServerVerticle(config, shared, port -> ports[0] = port),

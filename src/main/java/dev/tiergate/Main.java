@@ -1,7 +1,10 @@
 package dev.tiergate;
 
 import dev.tiergate.admin.CanaryCommand;
+import dev.tiergate.admin.ModelsCommand;
+import dev.tiergate.admin.ProvidersCommand;
 import dev.tiergate.admin.RegistryCommand;
+import dev.tiergate.admin.UsageCommand;
 import dev.tiergate.config.ConfigException;
 import dev.tiergate.config.ConfigLoader;
 import dev.tiergate.config.GatewayConfig;
@@ -25,7 +28,7 @@ import picocli.CommandLine.Option;
 /** Command-line entry point. {@code java -jar tiergate.jar} is {@code serve}. */
 @Command(name = "tiergate", mixinStandardHelpOptions = true, version = "tiergate 0.1.0",
     description = "Reactive LLM gateway", subcommands = {Main.Serve.class,
-    RegistryCommand.class, CanaryCommand.class})
+    RegistryCommand.class, CanaryCommand.class, ProvidersCommand.class, ModelsCommand.class, UsageCommand.class})
 public final class Main implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -48,6 +51,15 @@ public final class Main implements Callable<Integer> {
         }
         if (type == RegistryCommand.Refresh.class) {
           return type.cast(new RegistryCommand.Refresh(env));
+        }
+        if (type == ProvidersCommand.class) {
+          return type.cast(new ProvidersCommand(env));
+        }
+        if (type == ModelsCommand.class) {
+          return type.cast(new ModelsCommand(env));
+        }
+        if (type == UsageCommand.class) {
+          return type.cast(new UsageCommand(env));
         }
         return CommandLine.defaultFactory().create(type);
       }

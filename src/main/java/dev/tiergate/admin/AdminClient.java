@@ -2,6 +2,7 @@ package dev.tiergate.admin;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,6 +41,26 @@ public final class AdminClient {
   public Answer post(String path, JsonObject body) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(base.resolve(path)).header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
+  /**
+   * GETs {@code path} for a CLI command: the JSON body of a 2xx answer, or null after printing to {@code err} why
+   * there is none (admin API unreachable, or its refusal with the reason it gave).
+   */
+  public JsonObject fetch(String path, String command, PrintWriter err) throws InterruptedException {
+    Answer answer;
+    try {
+      answer = get(path);
+    } catch (IOException e) {
+      err.println("tiergate: cannot reach the admin API: " + describe(e));
+      return null;
+    }
+    if (answer.status() / 100 != 2) {
+      err.println("tiergate: " + command + " failed (" + answer.status() + "): "
+          + answer.body().getJsonObject("error", new JsonObject()).getString("message", "no reason given"));
+      return null;
+    }
+    return answer.body();
   }
 
   public Answer get(String path) throws IOException, InterruptedException {

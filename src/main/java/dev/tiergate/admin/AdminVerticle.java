@@ -24,6 +24,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -68,7 +70,7 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/admin/models").handler(this::models);
     router.get("/admin/registry").handler(this::registry);
     router.post("/admin/registry/refresh").handler(this::refreshRegistry);
-    router.get("/admin/canary").handler(ctx -> json(ctx, canaryStatus()));
+    router.get("/admin/canary").handler(ctx -> AdminJson.send(ctx, canaryStatus()));
     router.get("/admin/canary/quality").handler(this::canaryQuality);
     router.get("/admin/canary/history").handler(ctx -> canaryCommand(ctx, new JsonObject().put("action", "history")
         .put("limit", intParam(ctx, "limit", 50))));
@@ -84,7 +86,11 @@ public final class AdminVerticle extends VerticleBase {
         canaryCommand(ctx, command);
       }).onFailure(ctx::fail));
     }
-    router.get("/admin/route").handler(ctx -> json(ctx,
+    UsageRoutes usage = new UsageRoutes(vertx, snapshots, balancer, Instant.ofEpochMilli(startedAt));
+    router.get("/admin/usage").handler(usage::usage);
+    router.post("/admin/estimate").handler(BodyHandler.create(false).setBodyLimit(UsageRoutes.MAX_ESTIMATE_BODY))
+        .handler(usage::estimate);
+    router.get("/admin/route").handler(ctx -> AdminJson.send(ctx,
         RouteExplainer.explain(ctx.request().params(), snapshots.current(), balancer)));
     router.route().last().handler(ctx -> ctx.fail(GatewayException.notFound("not_found", "No such admin endpoint")));
     router.route().failureHandler(AdminVerticle::failure);
@@ -128,7 +134,7 @@ public final class AdminVerticle extends VerticleBase {
         .put("models", snapshot.models().size())
         .put("registry", registryStatus(snapshot))
         .put("providers", providerList(snapshot));
-    json(ctx, body);
+    AdminJson.send(ctx, body);
   }
 
   /** The registry in force: where it came from, how old it is, and the database's state when one is configured. */
@@ -141,7 +147,7 @@ public final class AdminVerticle extends VerticleBase {
     snapshot.tiers().forEach((tier, key) -> tiers.put(tier.wireName(), key));
     JsonObject local = new JsonObject();
     snapshot.routing().localModels().forEach((tier, key) -> local.put(tier.wireName(), key));
-    json(ctx, registryStatus(snapshot).put("tiers", tiers).put("localModels", local).put("models", models));
+    AdminJson.send(ctx, registryStatus(snapshot).put("tiers", tiers).put("localModels", local).put("models", models));
   }
 
   private void registry(RoutingContext ctx) {
@@ -152,7 +158,7 @@ public final class AdminVerticle extends VerticleBase {
   private void refreshRegistry(RoutingContext ctx) {
     vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_REFRESH, new JsonObject(),
             new DeliveryOptions().setSendTimeout(5_000))
-        .onSuccess(reply -> json(ctx, reply.body().put("registry", registryStatus(snapshots.current()))))
+        .onSuccess(reply -> AdminJson.send(ctx, reply.body().put("registry", registryStatus(snapshots.current()))))
         .onFailure(e -> ctx.fail(GatewayException.unavailable("registry_unavailable", "5",
             "The registry could not be refreshed: " + e.getMessage())));
   }
@@ -166,7 +172,7 @@ public final class AdminVerticle extends VerticleBase {
   private void canaryQuality(RoutingContext ctx) {
     vertx.eventBus().<GateReport>request(Addresses.CANARY_QUALITY, new JsonObject(),
             new DeliveryOptions().setSendTimeout(5_000))
-        .onSuccess(reply -> json(ctx, reply.body().toJson()))
+        .onSuccess(reply -> AdminJson.send(ctx, reply.body().toJson()))
         .onFailure(e -> ctx.fail(GatewayException.unavailable("canary_unavailable", "5", e.getMessage())));
   }
 
@@ -174,7 +180,7 @@ public final class AdminVerticle extends VerticleBase {
   private void canaryCommand(RoutingContext ctx, JsonObject command) {
     vertx.eventBus().<JsonObject>request(Addresses.CANARY_COMMANDS, command,
             new DeliveryOptions().setSendTimeout(10_000))
-        .onSuccess(reply -> json(ctx, reply.body()))
+        .onSuccess(reply -> AdminJson.send(ctx, reply.body()))
         .onFailure(e -> {
           int code = e instanceof io.vertx.core.eventbus.ReplyException reply && reply.failureCode() > 0
               ? reply.failureCode() : 503;
@@ -216,7 +222,7 @@ public final class AdminVerticle extends VerticleBase {
 
   /** Every provider with its configuration (never its key) and its last health check. */
   private void providers(RoutingContext ctx) {
-    json(ctx, new JsonObject().put("providers", providerList(snapshots.current())));
+    AdminJson.send(ctx, new JsonObject().put("providers", providerList(snapshots.current())));
   }
 
   /** Every registry model, with whether its provider was up at the last check and, for Ollama, has the model. */
@@ -229,13 +235,16 @@ public final class AdminVerticle extends VerticleBase {
           .put("upstreamModel", model.upstreamModel()).put("tier", model.tier().wireName())
           .put("local", snapshot.providers().get(model.provider()).local())
           .put("stripThinking", model.stripThinking()).put("providerStatus", check.status().name().toLowerCase(
-              Locale.ROOT));
+              Locale.ROOT))
+          .put("contextTokens", model.contextTokens() > 0 ? model.contextTokens() : null)
+          .put("price", new JsonObject().put("inputPer1k", model.inputPricePer1k())
+              .put("outputPer1k", model.outputPricePer1k()));
       if (!check.models().isEmpty()) {
         entry.put("installed", check.models().contains(model.upstreamModel()));
       }
       models.add(entry);
     }
-    json(ctx, new JsonObject().put("models", models));
+    AdminJson.send(ctx, new JsonObject().put("models", models));
   }
 
   private JsonArray providerList(RoutingSnapshot snapshot) {
@@ -248,7 +257,9 @@ public final class AdminVerticle extends VerticleBase {
           .put("health", new JsonObject().put("status", check.status().name().toLowerCase(Locale.ROOT))
               .put("latencyMs", check.latencyMs()).put("checkedAt", check.checkedAt()).put("detail", check.detail())
               .put("models", new JsonArray(check.models())))
-          .put("circuits", circuits(p.name())));
+          .put("circuits", circuits(p.name()))
+          .put("registryModels", new JsonArray(snapshot.models().values().stream()
+              .filter(m -> m.provider().equals(p.name())).map(ModelConfig::key).sorted().toList())));
     }
     return providers;
   }
@@ -264,12 +275,9 @@ public final class AdminVerticle extends VerticleBase {
     return circuits;
   }
 
-  private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("content-type", "application/json").end(body.toBuffer());
-  }
-
   private static void failure(RoutingContext ctx) {
     GatewayException error = ctx.failure() instanceof GatewayException e ? e
+        : ctx.statusCode() == 413 ? GatewayException.tooLarge(UsageRoutes.MAX_ESTIMATE_BODY)
         : GatewayException.internal("Internal admin error");
     ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json")
         .end(ClientFormat.OPENAI.errorBody(error));

@@ -24,6 +24,12 @@ public final class Addresses {
   /** Request/reply to {@code MetricsVerticle}: the current gate report (local codec). */
   public static final String CANARY_QUALITY = "tiergate.canary.quality";
 
+  /**
+   * Request/reply to {@code MetricsVerticle}: {@code {"since": "ISO instant", "by": "provider|model|tier|route|key",
+   * "source": "memory|database"|null}}; the reply is the usage report as JSON, a database failure fails with 503.
+   */
+  public static final String USAGE_QUERY = "tiergate.usage.query";
+
   private Addresses() {
   }
 }

@@ -73,7 +73,15 @@ public final class ConfigLoader {
     Optional<DatabaseConfig> database = DatabaseConfig.fromUrl(env.get("DATABASE_URL"), env.get("TIERGATE_DB_SCHEMA"));
     long cacheMs = positive(object(root, "registry"), "registry.cacheMs", 300_000);
     return new GatewayConfig(httpConfig, adminConfig, streamingConfig, healthConfig, providers, models, tiers,
-        defaultTier, routing, database, cacheMs, clientKeys());
+        defaultTier, routing, database, cacheMs, clientKeys(), observability(object(root, "observability")));
+  }
+
+  private static ObservabilityConfig observability(JsonObject json) {
+    ObservabilityConfig d = ObservabilityConfig.DEFAULT;
+    return new ObservabilityConfig(bool(json, "observability.metrics", d.metrics()),
+        bool(json, "observability.accessLog", d.accessLog()),
+        bool(json, "observability.accessLogPrompts", d.accessLogPrompts()),
+        integer(json, "observability.usageRetentionMinutes", d.usageRetentionMinutes()));
   }
 
   private Map<String, ProviderConfig> providers(JsonObject root) {
@@ -145,9 +153,21 @@ public final class ConfigLoader {
       models.put(name, new ModelConfig(name, provider, string(json, key + ".upstreamModel", name),
           Tier.parseConfig(key + ".tier", string(json, key + ".tier", "sonnet")), fallbackKeys,
           bool(json, key + ".stripThinking", false), price(json, key + ".price.inputPer1k"),
-          price(json, key + ".price.outputPer1k")));
+          price(json, key + ".price.outputPer1k"), contextTokens(json, key + ".contextTokens")));
     }
     return models;
+  }
+
+  private static int contextTokens(JsonObject model, String key) {
+    Object value = model.getValue("contextTokens");
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Number number) || number.longValue() < 1 || number.longValue() > Integer.MAX_VALUE
+        || number.doubleValue() != number.longValue()) {
+      throw new ConfigException(key, "must be a whole number of tokens, at least 1");
+    }
+    return number.intValue();
   }
 
   private static double price(JsonObject model, String key) {

@@ -16,11 +16,13 @@ import java.util.Optional;
  * @param registryCacheMs how long a loaded registry is served before it is read again (changes notified by the
  *                    database are picked up at once)
  * @param clientKeys  keys clients must present; empty = no client auth
+ * @param observability meters, access log and usage totals
  */
 public record GatewayConfig(HttpConfig http, AdminConfig admin, StreamingConfig streaming, HealthConfig health,
                             Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                             Map<Tier, String> tiers, Tier defaultTier, RoutingConfig routing,
-                            Optional<DatabaseConfig> database, long registryCacheMs, List<Secret> clientKeys) {
+                            Optional<DatabaseConfig> database, long registryCacheMs, List<Secret> clientKeys,
+                            ObservabilityConfig observability) {
 
   public GatewayConfig {
     providers = Map.copyOf(providers);

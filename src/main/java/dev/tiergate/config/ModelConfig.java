@@ -12,9 +12,10 @@ import java.util.Objects;
  *                      leak them into the text)
  * @param inputPricePer1k  price of 1,000 prompt tokens (0 for local models), for cost balancing and estimates
  * @param outputPricePer1k price of 1,000 completion tokens
+ * @param contextTokens    the model's context window in tokens; 0 when unknown
  */
 public record ModelConfig(String key, String provider, String upstreamModel, Tier tier, List<String> fallbacks,
-                          boolean stripThinking, double inputPricePer1k, double outputPricePer1k) {
+                          boolean stripThinking, double inputPricePer1k, double outputPricePer1k, int contextTokens) {
 
   public ModelConfig {
     Objects.requireNonNull(key, "key");
@@ -22,5 +23,13 @@ public record ModelConfig(String key, String provider, String upstreamModel, Tie
     Objects.requireNonNull(upstreamModel, "upstreamModel");
     Objects.requireNonNull(tier, "tier");
     fallbacks = List.copyOf(fallbacks);
+    if (contextTokens < 0) {
+      throw new IllegalArgumentException("contextTokens must be at least 0");
+    }
+  }
+
+  /** The cost of a call's tokens at this model's prices (unknown counts, below 0, cost nothing). */
+  public double cost(long promptTokens, long completionTokens) {
+    return (Math.max(0, promptTokens) * inputPricePer1k + Math.max(0, completionTokens) * outputPricePer1k) / 1000.0;
   }
 }

@@ -17,6 +17,7 @@ final class CallChain {
   private final long deadlineMs;
   private int index = -1;
   private int attemptsOnTarget;
+  private int retries;
   private Breakers.Attempt attempt;
   private boolean holdingRetry;
 
@@ -54,6 +55,8 @@ final class CallChain {
       if (admitted.admitted()) {
         if (i != index) {
           attemptsOnTarget = 0;
+        } else {
+          retries++;
         }
         index = i;
         attemptsOnTarget++;
@@ -62,6 +65,11 @@ final class CallChain {
       }
     }
     return false;
+  }
+
+  /** Attempts repeated on the same target so far (moving to a fallback is not a retry). */
+  int retries() {
+    return retries;
   }
 
   /** Index of the current target, to retry it or move past it. */

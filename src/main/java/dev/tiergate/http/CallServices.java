@@ -13,8 +13,9 @@ import java.util.function.Consumer;
  * breakers, latency averages).
  *
  * @param chainDeadlineMs one deadline for a call's whole chain, until its answer starts
+ * @param observation     per-chunk recorders and the prompt-excerpt switch
  */
 record CallServices(Upstreams upstreams, StreamingConfig streaming, ErrorResponder errors,
                     Consumer<CallOutcome> outcomes, RetryPolicy retryPolicy, RetryBudget retryBudget,
-                    Breakers breakers, LatencyBoard latency, long chainDeadlineMs) {
+                    Breakers breakers, LatencyBoard latency, long chainDeadlineMs, Observation observation) {
 }

@@ -54,8 +54,9 @@ final class CompletionHandler implements Handler<RoutingContext> {
   private void reject(RoutingContext ctx, Throwable failure) {
     if (failure instanceof GatewayException error && !ctx.response().closed()) {
       double durationMs = (System.nanoTime() - RequestIds.startNanos(ctx)) / 1e6;
-      services.outcomes().accept(new CallOutcome(RequestIds.of(ctx), format.wireName(), "none", "none", "none",
-          "none", "none", error.status(), false, false, -1, durationMs, -1, -1, null, error.errorClass(), false, null));
+      services.outcomes().accept(new CallOutcome(RequestIds.of(ctx), clientKeyId(ctx), format.wireName(), "none",
+          "none", "none", "none", "none", error.status(), false, false, 0, -1, durationMs, durationMs, -1, -1, false,
+          false, ctx.response().bytesWritten(), null, error.errorClass(), false, null, null));
     }
     ctx.fail(failure);
   }
@@ -66,6 +67,11 @@ final class CompletionHandler implements Handler<RoutingContext> {
     RouteHints hints = RouteHintsReader.read(request, http.headers(), ClientAuth.keyId(ctx));
     RouteDecision decision = RoutePlanner.plan(hints, snapshots.current(), balancer, true);
     new ProxyCall(vertx, ctx.response(), request, decision, services, HeaderHygiene.forwardable(http.headers()),
-        RequestIds.of(ctx), RequestIds.startNanos(ctx)).start();
+        RequestIds.of(ctx), clientKeyId(ctx), RequestIds.startNanos(ctx)).start();
+  }
+
+  private static String clientKeyId(RoutingContext ctx) {
+    String id = ClientAuth.keyId(ctx);
+    return id == null ? CallOutcome.ANONYMOUS : id;
   }
 }

@@ -12,5 +12,5 @@ import dev.tiergate.routing.SnapshotHolder;
  * breakers.
  */
 public record GatewayShared(SnapshotHolder snapshots, HealthBoard health, LatencyBoard latency, Balancer balancer,
-                            RetryBudget retryBudget, Breakers breakers) {
+                            RetryBudget retryBudget, Breakers breakers, Observation observation) {
 }

@@ -91,7 +91,8 @@ public final class HttpServerVerticle extends VerticleBase {
         outcome -> vertx.eventBus().publish(Addresses.OUTCOMES, outcome),
         new RetryPolicy(resilience.maxAttemptsPerTarget(), resilience.baseDelayMs(), resilience.maxDelayMs(),
             resilience.retryAfterCapMs()),
-        shared.retryBudget(), shared.breakers(), shared.latency(), resilience.chainDeadlineMs());
+        shared.retryBudget(), shared.breakers(), shared.latency(), resilience.chainDeadlineMs(),
+        shared.observation());
     return new CompletionHandler(vertx, format, shared.balancer(), snapshots, services, config.http().maxBodyBytes());
   }
 

@@ -50,4 +50,9 @@ final class PassthroughTransformer implements StreamTransformer {
   public Usage usage() {
     return tap.usage();
   }
+
+  @Override
+  public long outputChars() {
+    return tap.outputChars();
+  }
 }

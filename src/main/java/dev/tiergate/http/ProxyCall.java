@@ -9,6 +9,8 @@ import dev.tiergate.provider.Upstreams;
 import dev.tiergate.provider.Usage;
 import dev.tiergate.routing.RouteDecision;
 import dev.tiergate.routing.Target;
+import dev.tiergate.usage.PromptExcerpt;
+import dev.tiergate.usage.TokenEstimate;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.ClientCodec;
 import dev.tiergate.wire.ClientFormat;
@@ -44,6 +46,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private final Consumer<CallOutcome> outcomes;
   private final MultiMap forwardHeaders;
   private final String requestId;
+  private final String clientKeyId;
   private final long startNanos;
 
   private int attempt = -1;
@@ -60,12 +63,15 @@ final class ProxyCall implements StreamRelay.Listener {
   private boolean contentStarted;
   private boolean finished;
   private long firstContentNanos = -1;
+  private long firstIssueNanos = -1;
+  private long processingNanos;
+  private long outputChars;
   private Usage usage = Usage.UNKNOWN;
   private boolean reasoningStripped;
   private String contentFailure;
 
   ProxyCall(Vertx vertx, HttpServerResponse response, ChatRequest request, RouteDecision decision,
-            CallServices services, MultiMap forwardHeaders, String requestId, long startNanos) {
+            CallServices services, MultiMap forwardHeaders, String requestId, String clientKeyId, long startNanos) {
     this.vertx = vertx;
     this.response = response;
     this.request = request;
@@ -81,6 +87,7 @@ final class ProxyCall implements StreamRelay.Listener {
     this.target = decision.primary();
     this.forwardHeaders = forwardHeaders;
     this.requestId = requestId;
+    this.clientKeyId = clientKeyId;
     this.startNanos = startNanos;
   }
 
@@ -114,6 +121,9 @@ final class ProxyCall implements StreamRelay.Listener {
     } catch (GatewayException e) {
       onAttemptFailure(seq, e);
       return;
+    }
+    if (firstIssueNanos < 0) {
+      firstIssueNanos = System.nanoTime();
     }
     long firstByteMs = chain.attemptTimeoutMs(timeouts.firstByteMs(), System.currentTimeMillis());
     firstByteTimer = vertx.setTimer(firstByteMs, id -> onAttemptFailure(seq, GatewayException.timeout(
@@ -162,7 +172,8 @@ final class ProxyCall implements StreamRelay.Listener {
     } else {
       relay = new StreamRelay(vertx, resp, response, adapter.framing(),
           StreamTransformer.of(adapter, request, target, requestId),
-          streaming.maxEventBytes(), target.provider().timeouts().idleMs(), this);
+          streaming.maxEventBytes(), target.provider().timeouts().idleMs(), this,
+          services.observation().chunkGaps(target.route()));
       relay.start();
     }
   }
@@ -178,6 +189,7 @@ final class ProxyCall implements StreamRelay.Listener {
     if (finished || seq != live) {
       return;
     }
+    long received = System.nanoTime();
     WholeAnswer answer;
     try {
       answer = WholeAnswer.of(adapter, body, request, target, requestId);
@@ -188,11 +200,13 @@ final class ProxyCall implements StreamRelay.Listener {
     usage = answer.usage();
     reasoningStripped = answer.reasoningStripped();
     contentFailure = answer.contentFailure();
+    outputChars = answer.outputChars();
     upstreamRequest = null;
     firstContentNanos = System.nanoTime();
     services.latency().record(target.model().key(), (firstContentNanos - startNanos) / 1e6);
     commitHeaders("application/json");
     response.end(answer.body());
+    processingNanos += System.nanoTime() - received;
     finish(200, null);
   }
 
@@ -216,8 +230,7 @@ final class ProxyCall implements StreamRelay.Listener {
     if (!headersSent) {
       commitStreamHeaders();
     }
-    usage = relay.usage();
-    reasoningStripped |= relay.reasoningStripped();
+    takeTally(relay);
     contentFailure = relay.contentFailure();
     upstreamRequest = null;
     response.end();
@@ -304,8 +317,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private void abortUpstream() {
     if (relay != null) {
       relay.stop();
-      usage = relay.usage();
-      reasoningStripped |= relay.reasoningStripped();
+      takeTally(relay);
       relay = null;
     }
     HttpClientRequest request = upstreamRequest;
@@ -313,6 +325,14 @@ final class ProxyCall implements StreamRelay.Listener {
     if (request != null) {
       request.reset();
     }
+  }
+
+  /** Keeps what a relay counted before it goes: usage, characters relayed, the gateway's processing time. */
+  private void takeTally(StreamRelay done) {
+    usage = done.usage();
+    reasoningStripped |= done.reasoningStripped();
+    outputChars = done.outputChars();
+    processingNanos += done.processingNanos();
   }
 
   private void commitStreamHeaders() {
@@ -337,10 +357,22 @@ final class ProxyCall implements StreamRelay.Listener {
     chain.close();
     long now = System.nanoTime();
     double ttftMs = firstContentNanos < 0 ? -1 : (firstContentNanos - startNanos) / 1e6;
-    outcomes.accept(new CallOutcome(requestId, format.wireName(), target.route(), decision.primary().route(),
-        decision.tier().wireName(), target.provider().name(), target.model().key(), status, request.stream(),
-        chain.onFallback(), ttftMs, (now - startNanos) / 1e6, usage.promptTokens(), usage.completionTokens(),
-        usage.finishReason(), errorClass, reasoningStripped, contentFailure));
+    double overheadMs = ((firstIssueNanos < 0 ? now : firstIssueNanos) - startNanos + processingNanos) / 1e6;
+    Usage counted = usage;
+    boolean estimated = false;
+    if (firstContentNanos >= 0 && (counted.promptTokens() < 0 || counted.completionTokens() < 0)) {
+      // Content reached the client but the provider's count did not (a cut stream, a provider without usage).
+      estimated = true;
+      counted = counted.withTokens(counted.promptTokens() >= 0 ? counted.promptTokens()
+              : TokenEstimate.prompt(request.promptView()),
+          counted.completionTokens() >= 0 ? counted.completionTokens() : TokenEstimate.ofChars(outputChars));
+    }
+    outcomes.accept(new CallOutcome(requestId, clientKeyId, format.wireName(), target.route(),
+        decision.primary().route(), decision.tier().wireName(), target.provider().name(), target.model().key(),
+        status, request.stream(), chain.onFallback(), chain.retries(), ttftMs, (now - startNanos) / 1e6, overheadMs,
+        counted.promptTokens(), counted.completionTokens(), estimated, contentStarted && errorClass != null,
+        response.bytesWritten(), counted.finishReason(), errorClass, reasoningStripped, contentFailure,
+        services.observation().promptExcerpts() ? PromptExcerpt.of(request.promptView()) : null));
   }
 
   private void cancelTimer(long id) {

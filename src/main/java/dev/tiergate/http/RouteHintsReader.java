@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code metadata} object as {@code tiergate_<name>}. The {@code tiergate_*} metadata keys are removed from the body
  * afterwards: providers reject metadata keys they do not know.
  */
-final class RouteHintsReader {
+public final class RouteHintsReader {
 
   private static final String PREFIX = "tiergate_";
 
@@ -24,7 +24,7 @@ final class RouteHintsReader {
   /**
    * @param clientKeyId the id of the client key presented, the session key of last resort; null without client auth
    */
-  static RouteHints read(ChatRequest request, MultiMap headers, String clientKeyId) {
+  public static RouteHints read(ChatRequest request, MultiMap headers, String clientKeyId) {
     JsonNode metadata = request.body().get("metadata");
     ObjectNode hints = metadata instanceof ObjectNode object ? object : null;
     String session = hint(headers, hints, "session");

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.function.LongConsumer;
 
 /**
  * Relays one upstream stream (SSE or NDJSON) to the client, frame by frame, as it arrives. The
@@ -42,6 +43,9 @@ final class StreamRelay {
   private final long idleMs;
   private final Listener listener;
   private final FrameParser parser;
+  private final LongConsumer chunkGaps;
+  private long processingNanos;
+  private long lastWriteNanos = -1;
   private Buffer out;
   private boolean started;
   private boolean done;
@@ -52,7 +56,8 @@ final class StreamRelay {
   private long idleTimer = -1;
 
   StreamRelay(Vertx vertx, HttpClientResponse upstream, HttpServerResponse client, Framing framing,
-              StreamTransformer transformer, int maxEventBytes, long idleMs, Listener listener) {
+              StreamTransformer transformer, int maxEventBytes, long idleMs, Listener listener,
+              LongConsumer chunkGaps) {
     this.vertx = vertx;
     this.upstream = upstream;
     this.client = client;
@@ -60,6 +65,7 @@ final class StreamRelay {
     this.idleMs = idleMs;
     this.listener = listener;
     this.parser = framing.newParser(maxEventBytes, this::onEvent);
+    this.chunkGaps = chunkGaps;
   }
 
   void start() {
@@ -81,6 +87,15 @@ final class StreamRelay {
     return transformer.contentFailure();
   }
 
+  long outputChars() {
+    return transformer.outputChars();
+  }
+
+  /** Time spent parsing, transforming and writing the upstream's chunks: the gateway's share of the stream. */
+  long processingNanos() {
+    return processingNanos;
+  }
+
   /** Stops relaying; the owner resets the upstream request. */
   void stop() {
     stopped = true;
@@ -91,11 +106,17 @@ final class StreamRelay {
     if (stopped || done) {
       return;
     }
-    lastActivity = System.nanoTime();
+    long arrived = System.nanoTime();
+    lastActivity = arrived;
     if (!receiving) {
       receiving = true;
       armIdle();
     }
+    relay(chunk);
+    processingNanos += System.nanoTime() - arrived;
+  }
+
+  private void relay(Buffer chunk) {
     try {
       parser.feed(chunk);
     } catch (SseFormatException e) {
@@ -140,7 +161,10 @@ final class StreamRelay {
     if (!started) {
       started = true;
       listener.onFirstContent();
+    } else {
+      chunkGaps.accept(lastActivity - lastWriteNanos);
     }
+    lastWriteNanos = lastActivity;
     client.write(data);
     if (done) {
       finishDone();

@@ -46,6 +46,9 @@ interface StreamTransformer {
   /** Usage and finish reason so far. */
   Usage usage();
 
+  /** Characters of generated content relayed so far (text and tool-call arguments), for a token estimate. */
+  long outputChars();
+
   /** Whether reasoning blocks were removed from the answer. */
   default boolean reasoningStripped() {
     return false;

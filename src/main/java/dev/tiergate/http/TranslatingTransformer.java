@@ -64,6 +64,11 @@ final class TranslatingTransformer implements StreamTransformer {
   }
 
   @Override
+  public long outputChars() {
+    return tally.outputChars();
+  }
+
+  @Override
   public String contentFailure() {
     return tally.leakedThink() ? dev.tiergate.wire.ContentCheck.LEAKED_THINK : null;
   }

@@ -4,6 +4,7 @@ import dev.tiergate.provider.Passthrough;
 import dev.tiergate.provider.ProviderAdapter;
 import dev.tiergate.provider.Usage;
 import dev.tiergate.routing.Target;
+import dev.tiergate.usage.TokenEstimate;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.Completion;
 import dev.tiergate.wire.ContentCheck;
@@ -22,8 +23,9 @@ import java.util.Locale;
  * @param usage             tokens and finish reason for the outcome
  * @param reasoningStripped whether a {@code <think>} block was removed
  * @param contentFailure    {@link ContentCheck}'s verdict on the text, null when it is fine
+ * @param outputChars       characters of generated text and tool calls, for a token estimate when usage is missing
  */
-record WholeAnswer(Buffer body, Usage usage, boolean reasoningStripped, String contentFailure) {
+record WholeAnswer(Buffer body, Usage usage, boolean reasoningStripped, String contentFailure, long outputChars) {
 
   /**
    * @throws GatewayException when the upstream body is not a valid answer of its family
@@ -45,7 +47,7 @@ record WholeAnswer(Buffer body, Usage usage, boolean reasoningStripped, String c
         completion.finishReason() == null ? null : completion.finishReason().name().toLowerCase(Locale.ROOT));
     String failure = ContentCheck.check(completion.text(), target.model().stripThinking(),
         request.promptView().responseFormat());
-    return new WholeAnswer(body, usage, stripped, failure);
+    return new WholeAnswer(body, usage, stripped, failure, TokenEstimate.chars(completion.content()));
   }
 
   private static Completion stripThinking(Completion completion) {

@@ -36,4 +36,9 @@ public final class DecoderTap implements StreamTap {
   public Usage usage() {
     return tally.usage();
   }
+
+  @Override
+  public long outputChars() {
+    return tally.outputChars();
+  }
 }

@@ -9,6 +9,7 @@ import dev.tiergate.wire.openai.OpenAiFinish;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Tap for OpenAI Chat Completions chunk streams. Each {@code data:} payload is read with a streaming parser — every
@@ -19,9 +20,12 @@ import java.util.Locale;
 public final class OpenAiStreamTap implements StreamTap {
 
   private static final JsonFactory JSON = JsonSupport.MAPPER.getFactory();
+  private static final Set<String> GENERATED = Set.of("content", "refusal", "arguments", "name",
+      "reasoning_content");
 
   private final boolean clientWantsUsage;
   private Usage usage = Usage.UNKNOWN;
+  private long outputChars;
 
   public OpenAiStreamTap(boolean clientWantsUsage) {
     this.clientWantsUsage = clientWantsUsage;
@@ -52,6 +56,11 @@ public final class OpenAiStreamTap implements StreamTap {
   @Override
   public Usage usage() {
     return usage;
+  }
+
+  @Override
+  public long outputChars() {
+    return outputChars;
   }
 
   private TapAction inspectChunk(JsonParser parser) throws IOException {
@@ -95,12 +104,37 @@ public final class OpenAiStreamTap implements StreamTap {
         JsonToken token = parser.nextToken();
         if (field.equals("finish_reason") && token == JsonToken.VALUE_STRING) {
           usage = usage.withFinishReason(OpenAiFinish.read(parser.getText()).name().toLowerCase(Locale.ROOT));
+        } else if (field.equals("delta") && token == JsonToken.START_OBJECT) {
+          countDelta(parser);
         } else {
           parser.skipChildren();
         }
       }
     }
     return count;
+  }
+
+  /** Counts the characters of generated strings in a delta (content, refusal, tool names and arguments). */
+  private void countDelta(JsonParser parser) throws IOException {
+    int depth = 1;
+    while (depth > 0) {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        return;
+      }
+      switch (token) {
+        case START_OBJECT, START_ARRAY -> depth++;
+        case END_OBJECT, END_ARRAY -> depth--;
+        case VALUE_STRING -> {
+          String field = parser.currentName();
+          if (field != null && GENERATED.contains(field)) {
+            outputChars += parser.getTextLength();
+          }
+        }
+        default -> {
+        }
+      }
+    }
   }
 
   private boolean readUsage(JsonParser parser, JsonToken value) throws IOException {

@@ -23,4 +23,7 @@ public interface StreamTap {
 
   /** Token usage and finish reason seen so far. */
   Usage usage();
+
+  /** Characters of generated text and tool-call arguments relayed so far (for a token estimate). */
+  long outputChars();
 }

@@ -70,7 +70,7 @@ public final class PgRegistryStore implements RegistryStore {
   private static final String MODELS = """
       SELECT model_key, provider_key, upstream_model, leo_tier, is_local, provider_is_local, is_tier_default,
              price_input_per_1k::float8 AS price_input, price_output_per_1k::float8 AS price_output,
-             fallbacks, options
+             context_length, fallbacks, options
         FROM v_llm_model_registry
        ORDER BY model_key""";
 
@@ -228,7 +228,7 @@ public final class PgRegistryStore implements RegistryStore {
     return new ModelConfig(key, row.getString("provider_key"), row.getString("upstream_model"),
         Tier.parseConfig(where + ".leo_tier", row.getString("leo_tier")), fallbacks,
         stripThinking(where, row.getJsonObject("options")), row.getDouble("price_input"),
-        row.getDouble("price_output"));
+        row.getDouble("price_output"), row.getInteger("context_length") == null ? 0 : row.getInteger("context_length"));
   }
 
   private static boolean stripThinking(String where, JsonObject options) {

@@ -16,6 +16,7 @@ public final class StreamTally implements EventSink {
   private boolean ended;
   private int toolCalls;
   private boolean leakedThink;
+  private long outputChars;
   /** The end of the text so far, so that a {@code <think>} split across deltas is still seen. */
   private String tail = "";
 
@@ -35,8 +36,13 @@ public final class StreamTally implements EventSink {
         }
       }
       case StreamEvent.Finish finish -> finishReason = finish.reason();
-      case StreamEvent.ToolCallStart start -> toolCalls++;
+      case StreamEvent.ToolCallStart start -> {
+        toolCalls++;
+        outputChars += start.name() == null ? 0 : start.name().length();
+      }
+      case StreamEvent.ToolCallDelta delta -> outputChars += delta.arguments() == null ? 0 : delta.arguments().length();
       case StreamEvent.TextDelta delta -> {
+        outputChars += delta.text().length();
         if (!leakedThink) {
           String seen = tail + delta.text();
           leakedThink = seen.contains("<think>");
@@ -61,6 +67,11 @@ public final class StreamTally implements EventSink {
   /** Whether a {@code <think>} tag reached the client's text (a reasoning model whose output is not stripped). */
   public boolean leakedThink() {
     return leakedThink;
+  }
+
+  /** Characters of text and tool-call arguments seen so far: what a token estimate of a cut stream counts. */
+  public long outputChars() {
+    return outputChars;
   }
 
   public int toolCalls() {

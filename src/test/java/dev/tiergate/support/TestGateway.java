@@ -117,6 +117,12 @@ public final class TestGateway {
     return this;
   }
 
+  /** Sets the {@code observability} section (metrics, access log, usage retention). */
+  public TestGateway observability(JsonObject observability) {
+    conf.put("observability", observability);
+    return this;
+  }
+
   public TestGateway env(String name, String value) {
     env.put(name, value);
     return this;

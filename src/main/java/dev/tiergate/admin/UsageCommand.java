@@ -1,0 +1,97 @@
+package dev.tiergate.admin;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tiergate usage [--since 1h|ISO] [--by provider|model|tier|route|key] [--source memory|database] [--json]}:
+ * requests, errors, tokens and cost grouped one way, with a TOTAL row, from {@code GET /admin/usage}. The gateway
+ * validates the options and picks its defaults; options not given are not sent. Exits 1 when the admin API refuses
+ * or cannot be reached.
+ */
+@Command(name = "usage", description = "Usage: requests, errors, tokens and cost, grouped")
+public final class UsageCommand implements Callable<Integer> {
+
+  @Option(names = "--since", paramLabel = "1h|ISO", description = "start of the window: a duration back from now "
+      + "(30m, 1h, 7d) or an ISO-8601 instant")
+  String since;
+
+  @Option(names = "--by", paramLabel = "provider|model|tier|route|key", description = "how to group the rows")
+  String by;
+
+  @Option(names = "--source", paramLabel = "memory|database", description = "the in-memory window or the database")
+  String source;
+
+  @Option(names = "--json", description = "print the admin API's JSON answer")
+  boolean json;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+  boolean help;
+
+  @Spec
+  CommandSpec spec;
+
+  /** Where the admin API is ({@code TIERGATE_ADMIN_URL}, {@code TIERGATE_ADMIN_TOKEN}). */
+  private final Map<String, String> env;
+
+  public UsageCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    JsonObject body = new AdminClient(env).fetch(path(), "usage", err);
+    if (body == null) {
+      return 1;
+    }
+    spec.commandLine().getOut().println(json ? body.encodePrettily() : report(body));
+    return 0;
+  }
+
+  private String path() {
+    StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+    param(query, "since", since);
+    param(query, "by", by);
+    param(query, "source", source);
+    return "/admin/usage" + query;
+  }
+
+  private static void param(StringJoiner query, String name, String value) {
+    if (value != null && !value.isBlank()) {
+      query.add(name + "=" + URLEncoder.encode(value.trim(), StandardCharsets.UTF_8));
+    }
+  }
+
+  static String report(JsonObject body) {
+    String by = body.getString("by", "key");
+    Table table = new Table(by, "REQUESTS", "ERRORS", "PROMPT_TOKENS", "COMPLETION_TOKENS", "COST_USD");
+    for (Object entry : body.getJsonArray("rows", new JsonArray())) {
+      JsonObject row = (JsonObject) entry;
+      table.row(cells(row.getValue("key") == null ? "-" : String.valueOf(row.getValue("key")), row));
+    }
+    table.footer(cells("TOTAL", body.getJsonObject("total", new JsonObject())));
+    return String.format(Locale.ROOT, "usage by %s since %s (source: %s)\n%s", by, body.getString("since", "-"),
+        body.getString("source", "-"), table.render());
+  }
+
+  private static String[] cells(String key, JsonObject counts) {
+    return new String[] {key, count(counts, "requests"), count(counts, "errors"), count(counts, "promptTokens"),
+        count(counts, "completionTokens"), String.format(Locale.ROOT, "%.6f", counts.getDouble("costUsd", 0.0))};
+  }
+
+  private static String count(JsonObject counts, String field) {
+    return String.format(Locale.ROOT, "%,d", counts.getLong(field, 0L));
+  }
+}
