@@ -6,11 +6,8 @@ import dev.tiergate.config.StreamingConfig;
 import dev.tiergate.provider.ProviderAdapter;
 import dev.tiergate.provider.UpstreamRequest;
 import dev.tiergate.provider.Upstreams;
-import dev.tiergate.provider.Usage;
 import dev.tiergate.routing.RouteDecision;
 import dev.tiergate.routing.Target;
-import dev.tiergate.usage.PromptExcerpt;
-import dev.tiergate.usage.TokenEstimate;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.ClientCodec;
 import dev.tiergate.wire.ClientFormat;
@@ -47,7 +44,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private final MultiMap forwardHeaders;
   private final String requestId;
   private final String clientKeyId;
-  private final long startNanos;
+  private final CallTally tally;
 
   private int attempt = -1;
   private long retryTimer = -1;
@@ -62,13 +59,6 @@ final class ProxyCall implements StreamRelay.Listener {
   private boolean headersSent;
   private boolean contentStarted;
   private boolean finished;
-  private long firstContentNanos = -1;
-  private long firstIssueNanos = -1;
-  private long processingNanos;
-  private long outputChars;
-  private Usage usage = Usage.UNKNOWN;
-  private boolean reasoningStripped;
-  private String contentFailure;
 
   ProxyCall(Vertx vertx, HttpServerResponse response, ChatRequest request, RouteDecision decision,
             CallServices services, MultiMap forwardHeaders, String requestId, String clientKeyId, long startNanos) {
@@ -88,7 +78,7 @@ final class ProxyCall implements StreamRelay.Listener {
     this.forwardHeaders = forwardHeaders;
     this.requestId = requestId;
     this.clientKeyId = clientKeyId;
-    this.startNanos = startNanos;
+    this.tally = new CallTally(startNanos);
   }
 
   void start() {
@@ -122,9 +112,7 @@ final class ProxyCall implements StreamRelay.Listener {
       onAttemptFailure(seq, e);
       return;
     }
-    if (firstIssueNanos < 0) {
-      firstIssueNanos = System.nanoTime();
-    }
+    tally.issuing();
     long firstByteMs = chain.attemptTimeoutMs(timeouts.firstByteMs(), System.currentTimeMillis());
     firstByteTimer = vertx.setTimer(firstByteMs, id -> onAttemptFailure(seq, GatewayException.timeout(
         "upstream_timeout", "The upstream sent no answer within " + firstByteMs + " ms")));
@@ -197,16 +185,11 @@ final class ProxyCall implements StreamRelay.Listener {
       onAttemptFailure(seq, e);
       return;
     }
-    usage = answer.usage();
-    reasoningStripped = answer.reasoningStripped();
-    contentFailure = answer.contentFailure();
-    outputChars = answer.outputChars();
     upstreamRequest = null;
-    firstContentNanos = System.nanoTime();
-    services.latency().record(target.model().key(), (firstContentNanos - startNanos) / 1e6);
+    services.latency().record(target.model().key(), tally.contentStarts());
     commitHeaders("application/json");
     response.end(answer.body());
-    processingNanos += System.nanoTime() - received;
+    tally.answered(answer, System.nanoTime() - received);
     finish(200, null);
   }
 
@@ -215,8 +198,7 @@ final class ProxyCall implements StreamRelay.Listener {
     cancelTimer(firstByteTimer);
     cancelTimer(heartbeatTimer);
     contentStarted = true;
-    firstContentNanos = System.nanoTime();
-    services.latency().record(target.model().key(), (firstContentNanos - startNanos) / 1e6);
+    services.latency().record(target.model().key(), tally.contentStarts());
     if (!headersSent) {
       commitStreamHeaders();
     }
@@ -230,8 +212,7 @@ final class ProxyCall implements StreamRelay.Listener {
     if (!headersSent) {
       commitStreamHeaders();
     }
-    takeTally(relay);
-    contentFailure = relay.contentFailure();
+    tally.relayed(relay, true);
     upstreamRequest = null;
     response.end();
     finish(200, null);
@@ -317,7 +298,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private void abortUpstream() {
     if (relay != null) {
       relay.stop();
-      takeTally(relay);
+      tally.relayed(relay, false);
       relay = null;
     }
     HttpClientRequest request = upstreamRequest;
@@ -325,14 +306,6 @@ final class ProxyCall implements StreamRelay.Listener {
     if (request != null) {
       request.reset();
     }
-  }
-
-  /** Keeps what a relay counted before it goes: usage, characters relayed, the gateway's processing time. */
-  private void takeTally(StreamRelay done) {
-    usage = done.usage();
-    reasoningStripped |= done.reasoningStripped();
-    outputChars = done.outputChars();
-    processingNanos += done.processingNanos();
   }
 
   private void commitStreamHeaders() {
@@ -355,24 +328,8 @@ final class ProxyCall implements StreamRelay.Listener {
     cancelTimer(maxTimer);
     cancelTimer(retryTimer);
     chain.close();
-    long now = System.nanoTime();
-    double ttftMs = firstContentNanos < 0 ? -1 : (firstContentNanos - startNanos) / 1e6;
-    double overheadMs = ((firstIssueNanos < 0 ? now : firstIssueNanos) - startNanos + processingNanos) / 1e6;
-    Usage counted = usage;
-    boolean estimated = false;
-    if (firstContentNanos >= 0 && (counted.promptTokens() < 0 || counted.completionTokens() < 0)) {
-      // Content reached the client but the provider's count did not (a cut stream, a provider without usage).
-      estimated = true;
-      counted = counted.withTokens(counted.promptTokens() >= 0 ? counted.promptTokens()
-              : TokenEstimate.prompt(request.promptView()),
-          counted.completionTokens() >= 0 ? counted.completionTokens() : TokenEstimate.ofChars(outputChars));
-    }
-    outcomes.accept(new CallOutcome(requestId, clientKeyId, format.wireName(), target.route(),
-        decision.primary().route(), decision.tier().wireName(), target.provider().name(), target.model().key(),
-        status, request.stream(), chain.onFallback(), chain.retries(), ttftMs, (now - startNanos) / 1e6, overheadMs,
-        counted.promptTokens(), counted.completionTokens(), estimated, contentStarted && errorClass != null,
-        response.bytesWritten(), counted.finishReason(), errorClass, reasoningStripped, contentFailure,
-        services.observation().promptExcerpts() ? PromptExcerpt.of(request.promptView()) : null));
+    outcomes.accept(tally.outcome(requestId, clientKeyId, request, decision, target, chain, status, errorClass,
+        contentStarted && errorClass != null, response.bytesWritten(), services.observation().promptExcerpts()));
   }
 
   private void cancelTimer(long id) {

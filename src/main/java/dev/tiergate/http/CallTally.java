@@ -1,0 +1,91 @@
+package dev.tiergate.http;
+
+import dev.tiergate.bus.CallOutcome;
+import dev.tiergate.provider.Usage;
+import dev.tiergate.routing.RouteDecision;
+import dev.tiergate.routing.Target;
+import dev.tiergate.usage.PromptExcerpt;
+import dev.tiergate.usage.TokenEstimate;
+import dev.tiergate.wire.ChatRequest;
+
+/**
+ * What one call counts on its way for its {@link CallOutcome}: when the first upstream request went out and the
+ * first content came back, the gateway's own processing time, tokens (the provider's report, else an estimate from
+ * the characters relayed), reasoning stripped and content failures. Used on the call's event loop only.
+ */
+final class CallTally {
+
+  private final long startNanos;
+  private long firstIssueNanos = -1;
+  private long firstContentNanos = -1;
+  private long processingNanos;
+  private long outputChars;
+  private Usage usage = Usage.UNKNOWN;
+  private boolean reasoningStripped;
+  private String contentFailure;
+
+  CallTally(long startNanos) {
+    this.startNanos = startNanos;
+  }
+
+  /** An upstream request is about to go out; the first one ends the gateway's share before the upstream. */
+  void issuing() {
+    if (firstIssueNanos < 0) {
+      firstIssueNanos = System.nanoTime();
+    }
+  }
+
+  /** The first content goes to the client now; returns the time to it in milliseconds. */
+  double contentStarts() {
+    firstContentNanos = System.nanoTime();
+    return (firstContentNanos - startNanos) / 1e6;
+  }
+
+  /** A whole answer, read, translated and written in {@code processingNanos}. */
+  void answered(WholeAnswer answer, long processingNanos) {
+    usage = answer.usage();
+    reasoningStripped = answer.reasoningStripped();
+    contentFailure = answer.contentFailure();
+    outputChars = answer.outputChars();
+    this.processingNanos += processingNanos;
+  }
+
+  /** Keeps what a relay counted before it goes: usage, characters relayed, the gateway's processing time. */
+  void relayed(StreamRelay relay, boolean complete) {
+    usage = relay.usage();
+    reasoningStripped |= relay.reasoningStripped();
+    outputChars = relay.outputChars();
+    processingNanos += relay.processingNanos();
+    if (complete) {
+      contentFailure = relay.contentFailure();
+    }
+  }
+
+  /**
+   * The outcome of the call as it ends now.
+   *
+   * @param target the target that served or was tried last
+   * @param partial whether content reached the client before the call failed
+   */
+  CallOutcome outcome(String requestId, String clientKeyId, ChatRequest request, RouteDecision decision,
+                      Target target, CallChain chain, int status, String errorClass, boolean partial, long bytesOut,
+                      boolean promptExcerpt) {
+    long now = System.nanoTime();
+    double ttftMs = firstContentNanos < 0 ? -1 : (firstContentNanos - startNanos) / 1e6;
+    double overheadMs = ((firstIssueNanos < 0 ? now : firstIssueNanos) - startNanos + processingNanos) / 1e6;
+    Usage counted = usage;
+    boolean estimated = false;
+    if (firstContentNanos >= 0 && (counted.promptTokens() < 0 || counted.completionTokens() < 0)) {
+      // Content reached the client but the provider's count did not (a cut stream, a provider without usage).
+      estimated = true;
+      counted = counted.withTokens(counted.promptTokens() >= 0 ? counted.promptTokens()
+              : TokenEstimate.prompt(request.promptView()),
+          counted.completionTokens() >= 0 ? counted.completionTokens() : TokenEstimate.ofChars(outputChars));
+    }
+    return new CallOutcome(requestId, clientKeyId, request.format().wireName(), target.route(),
+        decision.primary().route(), decision.tier().wireName(), target.provider().name(), target.model().key(),
+        status, request.stream(), chain.onFallback(), chain.retries(), ttftMs, (now - startNanos) / 1e6, overheadMs,
+        counted.promptTokens(), counted.completionTokens(), estimated, partial, bytesOut, counted.finishReason(),
+        errorClass, reasoningStripped, contentFailure, promptExcerpt ? PromptExcerpt.of(request.promptView()) : null);
+  }
+}
