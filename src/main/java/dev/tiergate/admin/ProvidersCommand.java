@@ -54,7 +54,7 @@ public final class ProvidersCommand implements Callable<Integer> {
       Double latency = health.getDouble("latencyMs");
       table.row(provider.getString("name", "-"), provider.getString("family", "-"),
           provider.getBoolean("local", false) ? "yes" : "no", health.getString("status", "unknown"),
-          latency == null ? "-" : Math.round(latency) + "ms",
+          latency == null || latency < 0 ? "-" : Math.round(latency) + "ms",
           circuits(provider.getJsonObject("circuits", new JsonObject())),
           String.valueOf(provider.getJsonArray("registryModels", new JsonArray()).size()));
     }

@@ -32,6 +32,9 @@ import java.util.Optional;
  */
 public final class MetricsVerticle extends VerticleBase {
 
+  /** How long access lines wait to be written together. */
+  private static final long ACCESS_FLUSH_MS = 200;
+
   private final MeterRegistry registry;
   private final Optional<DatabaseConfig> database;
   private final SnapshotHolder snapshots;
@@ -62,7 +65,10 @@ public final class MetricsVerticle extends VerticleBase {
     canary = new CanaryWatch(vertx, snapshots, registry, clock, Duration.ofMinutes(5), 2_000);
     totals = new UsageTotals(clock, observability.usageRetentionMinutes());
     meters = observability.metrics() ? new RequestMeters(registry) : null;
-    accessLog = observability.accessLog() ? new AccessLog(clock) : null;
+    if (observability.accessLog()) {
+      accessLog = new AccessLog(clock);
+      vertx.setPeriodic(ACCESS_FLUSH_MS, id -> accessLog.flush());
+    }
     var outcomes = vertx.eventBus().<CallOutcome>localConsumer(Addresses.OUTCOMES, message -> record(message.body()));
     var queries = vertx.eventBus().<JsonObject>localConsumer(Addresses.USAGE_QUERY, this::answerUsage);
     return Future.all(outcomes.completion(), queries.completion());
@@ -70,6 +76,9 @@ public final class MetricsVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (accessLog != null) {
+      accessLog.flush();
+    }
     return usage == null ? Future.succeededFuture() : usage.close();
   }
 

@@ -10,16 +10,22 @@ import org.slf4j.LoggerFactory;
  * One JSON line per finished request on the {@code tiergate.access} logger: who asked (request id, client key id),
  * where it went (route, provider, model, tier), how it went (status, error class, fallback, retries), how long
  * (TTFT, duration, the gateway's own overhead) and how much (tokens, cost, bytes). Never prompt text, never a key:
- * the outcome carries neither, except the redacted prompt excerpt of the explicit debug option. The logger is
- * asynchronous and drops lines rather than block (see {@code logback.xml}); this runs on the metrics verticle.
+ * the outcome carries neither, except the redacted prompt excerpt of the explicit debug option.
+ *
+ * <p>Lines are batched: one log event carries the lines of up to {@code flushMs} (or {@code maxBatchChars}), so that
+ * the logger's per-event cost and its write to the output are paid per batch, not per request. The logger is
+ * asynchronous and drops batches rather than block (see {@code logback.xml}). Used on the metrics verticle only.
  */
 public final class AccessLog {
 
   /** The logger name; route it to a file or a collector in a custom logback configuration. */
   public static final String LOGGER = "tiergate.access";
 
+  private static final int MAX_BATCH_CHARS = 256 * 1024;
+
   private final Logger log;
   private final Clock clock;
+  private final StringBuilder batch = new StringBuilder(16 * 1024);
 
   public AccessLog(Clock clock) {
     this(LoggerFactory.getLogger(LOGGER), clock);
@@ -30,11 +36,27 @@ public final class AccessLog {
     this.clock = clock;
   }
 
+  /** Adds the line of one request to the batch; writes the batch when it is full. */
   public void write(CallOutcome o, double costUsd) {
     if (!log.isInfoEnabled()) {
       return;
     }
-    log.info(line(o, costUsd, clock).encode());
+    if (!batch.isEmpty()) {
+      batch.append('\n');
+    }
+    batch.append(line(o, costUsd, clock).encode());
+    if (batch.length() >= MAX_BATCH_CHARS) {
+      flush();
+    }
+  }
+
+  /** Writes the lines batched so far (called every few hundred milliseconds and when the verticle stops). */
+  public void flush() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    log.info(batch.toString());
+    batch.setLength(0);
   }
 
   /** The fields of one line. */

@@ -43,7 +43,7 @@ class OperatorCommandsTest {
          "b":"closed"},
          "registryModels":["claude-haiku-3-5-20241022","claude-sonnet-4-20250514"]},
         {"name":"ollama","family":"ollama","baseUrl":"http://127.0.0.1:11434","local":true,"keyConfigured":false,
-         "health":{"status":"unknown","latencyMs":null,"checkedAt":null,"detail":null,"models":[]},
+         "health":{"status":"unknown","latencyMs":-1,"checkedAt":null,"detail":null,"models":[]},
          "circuits":{},"registryModels":[]},
         {"name":"openai","family":"openai","baseUrl":"https://api.openai.com","local":false,"keyConfigured":true,
          "health":{"status":"down","latencyMs":230.6,"checkedAt":"2026-11-22T06:59:00Z","detail":"HTTP 503",

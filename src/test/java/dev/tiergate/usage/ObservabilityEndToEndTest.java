@@ -130,10 +130,9 @@ class ObservabilityEndToEndTest {
     assertEquals(400, await(admin.get("/admin/usage?by=colour")).status());
     assertEquals(400, await(admin.get("/admin/usage?source=database")).status(), "no database is configured");
 
-    List<JsonObject> lines = access.list.stream().map(e -> new JsonObject(e.getFormattedMessage())).toList();
+    List<JsonObject> lines = accessLines().stream().map(JsonObject::new).toList();
     assertEquals(8, lines.size());
-    for (ILoggingEvent event : access.list) {
-      String line = event.getFormattedMessage();
+    for (String line : accessLines()) {
       for (String secret : List.of("PROMPT-CANARY", "tell me a story", KEY_ONE, KEY_TWO, TestGateway.UPSTREAM_KEY)) {
         assertFalse(line.contains(secret), "the access log shows '" + secret + "': " + line);
       }
@@ -153,7 +152,7 @@ class ObservabilityEndToEndTest {
     startGateway(new JsonObject().put("accessLogPrompts", true));
     assertEquals(200, send("gpt-4o", false, PROMPT + " with key sk-live-abcdef0123456789 inside", KEY_ONE).status());
     awaitAccessLines(1);
-    String line = access.list.get(0).getFormattedMessage();
+    String line = accessLines().get(0);
     assertTrue(line.contains("PROMPT-CANARY-7781"), line);
     assertFalse(line.contains("sk-live-abcdef0123456789"), line);
     assertFalse(line.contains(KEY_ONE), line);
@@ -268,10 +267,17 @@ class ObservabilityEndToEndTest {
 
   private void awaitAccessLines(int count) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (access.list.size() < count && System.nanoTime() < deadline) {
+    while (accessLines().size() < count && System.nanoTime() < deadline) {
       await(Future.future(p -> vertx.setTimer(20, id -> p.complete())));
     }
-    assertEquals(count, access.list.size(), "access lines");
+    assertEquals(count, accessLines().size(), "access lines");
+  }
+
+  /** Access lines so far: one JSON object per line, several lines per logged batch. */
+  private List<String> accessLines() {
+    synchronized (access.list) {
+      return access.list.stream().flatMap(event -> event.getFormattedMessage().lines()).toList();
+    }
   }
 
   private Future<Http.Response> until(java.util.function.Supplier<Future<Http.Response>> call,
