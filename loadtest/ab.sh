@@ -4,6 +4,8 @@
 # per request (user+system ticks from /proc), after a 35 s warm-up per run.
 #
 #   loadtest/ab.sh A_JAR A_CONF B_JAR B_CONF
+# AB_ENV_A / AB_ENV_B: extra NAME=VALUE words for one side's gateway (e.g. AB_ENV_B="TIERGATE_CLIENT_KEYS=bench-key");
+# BENCH_KEY: sent by wrk as the bearer key (harmless to a side without client auth).
 # e.g. git worktree add /tmp/old <commit> && (cd /tmp/old && mvn -q package -DskipTests)
 #      loadtest/ab.sh /tmp/old/target/tiergate.jar /tmp/old/conf/tiergate.json target/tiergate.jar conf/tiergate.json
 set -euo pipefail
@@ -17,9 +19,12 @@ trap 'kill $MOCK 2>/dev/null || true' EXIT
 sleep 8
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 run() {
-  local label=$1 jar=$2 conf=$3 port=$4
-  env -u DATABASE_URL -u TIERGATE_CLIENT_KEYS TIERGATE_HTTP_PORT="$port" TIERGATE_HTTP_HOST=127.0.0.1 \
+  local label=$1 jar=$2 conf=$3 port=$4 extra
+  if [[ $label == A ]]; then extra=${AB_ENV_A:-}; else extra=${AB_ENV_B:-}; fi
+  # shellcheck disable=SC2086 # extra is a list of NAME=VALUE words
+  env -u DATABASE_URL -u TIERGATE_CLIENT_KEYS $extra TIERGATE_HTTP_PORT="$port" TIERGATE_HTTP_HOST=127.0.0.1 \
     TIERGATE_ADMIN_PORT=$((port + 1)) OPENAI_BASE_URL=http://127.0.0.1:$MOCK_PORT/v1 OPENAI_API_KEY=bench-key \
+    TIERGATE_ALLOW_PRIVATE_UPSTREAMS=openai \
     taskset -c 1 "$JAVA" -jar "$jar" --conf "$conf" >"/tmp/ab-$label.log" 2>&1 &
   local pid=$!
   sleep 6

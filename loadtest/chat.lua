@@ -2,3 +2,7 @@
 wrk.method = "POST"
 wrk.body = '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}'
 wrk.headers["Content-Type"] = "application/json"
+local key = os.getenv("BENCH_KEY")
+if key then
+  wrk.headers["Authorization"] = "Bearer " .. key
+end

@@ -9,6 +9,8 @@ import dev.tiergate.config.GatewayConfig;
 import dev.tiergate.http.GatewayShared;
 import dev.tiergate.http.HttpServerVerticle;
 import dev.tiergate.http.Observation;
+import dev.tiergate.security.KeyLimiter;
+import dev.tiergate.security.LoadShedder;
 import dev.tiergate.http.RetryBudget;
 import dev.tiergate.provider.Breakers;
 import dev.tiergate.provider.HealthBoard;
@@ -22,6 +24,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,7 +54,9 @@ public final class GatewayApp {
     GatewayShared shared = new GatewayShared(new SnapshotHolder(), new HealthBoard(), latency, new Balancer(latency),
         new RetryBudget(resilience.retryBudgetRatio(), resilience.retryBudgetMin()),
         new Breakers(vertx, new Breakers.BreakerConfig(resilience.breakerMaxFailures(), resilience.breakerResetMs(),
-            resilience.breakerWindowMs()), registry), Observation.of(config.observability(), registry));
+            resilience.breakerWindowMs()), registry), Observation.of(config.observability(), secrets(config), registry),
+        new LoadShedder(config.http().limits().maxInFlight(), config.http().limits().maxConnections()),
+        new KeyLimiter(System::nanoTime));
     SnapshotHolder snapshots = shared.snapshots();
     HealthBoard health = shared.health();
     int instances = config.http().instances() > 0 ? config.http().instances()
@@ -66,5 +72,15 @@ public final class GatewayApp {
         .compose(id -> vertx.deployVerticle(new AdminVerticle(config.admin(), shared, registry,
             port -> ports[1] = port)))
         .map(id -> new Running(ports[0], ports[1]));
+  }
+
+  /** Every secret value the configuration holds, for redaction where text from clients is shown. */
+  private static List<String> secrets(GatewayConfig config) {
+    List<String> secrets = new ArrayList<>();
+    config.clientKeys().forEach(key -> secrets.add(key.value()));
+    config.providers().values().forEach(p -> p.apiKey().ifPresent(key -> secrets.add(key.value())));
+    config.admin().token().ifPresent(token -> secrets.add(token.value()));
+    config.database().flatMap(db -> db.password()).ifPresent(password -> secrets.add(password.value()));
+    return secrets.stream().filter(s -> s.length() >= 6).distinct().toList();
   }
 }

@@ -8,6 +8,8 @@ import dev.tiergate.admin.UsageCommand;
 import dev.tiergate.config.ConfigException;
 import dev.tiergate.config.ConfigLoader;
 import dev.tiergate.config.GatewayConfig;
+import dev.tiergate.config.SecretsFile;
+import dev.tiergate.http.Tls;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -16,6 +18,8 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.MetricsDomain;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +39,17 @@ public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
     String[] effective = args.length == 0 || args[0].startsWith("--conf") ? prepend("serve", args) : args;
-    System.exit(new CommandLine(new Main(), factory(System.getenv())).execute(effective));
+    List<String> warnings = new ArrayList<>();
+    Map<String, String> env;
+    try {
+      env = SecretsFile.merge(System.getenv(), warnings);
+    } catch (ConfigException e) {
+      System.err.println("tiergate: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    warnings.forEach(LOG::warn);
+    System.exit(new CommandLine(new Main(), factory(env)).execute(effective));
   }
 
   /** Builds the commands with the environment, read once here. */
@@ -109,8 +123,9 @@ public final class Main implements Callable<Integer> {
           .build();
       try {
         GatewayApp.Running running = GatewayApp.deploy(vertx, config, registry, env).await(60, TimeUnit.SECONDS);
-        LOG.info("tiergate listening on {}:{} (admin {}:{}, native transport {})", config.http().host(),
-            running.httpPort(), config.admin().host(), running.adminPort(), vertx.isNativeTransportEnabled());
+        LOG.info("tiergate listening on {}:{}{} (admin {}:{}, native transport {}, TLS engine {})",
+            config.http().host(), running.httpPort(), config.http().tls().isPresent() ? " with TLS" : "",
+            config.admin().host(), running.adminPort(), vertx.isNativeTransportEnabled(), Tls.engineName());
       } catch (Exception e) {
         LOG.error("tiergate failed to start: {}", e.getMessage());
         vertx.close();

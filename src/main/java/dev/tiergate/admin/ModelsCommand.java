@@ -2,48 +2,30 @@ package dev.tiergate.admin;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tiergate models [--json]}: the routable models with their provider, tier, context window, prices and the
  * provider's status, from {@code GET /admin/models}. Exits 1 when the admin API refuses or cannot be reached.
  */
 @Command(name = "models", description = "Models: provider, tier, context window, prices, status")
-public final class ModelsCommand implements Callable<Integer> {
-
-  @Option(names = "--json", description = "print the admin API's JSON answer")
-  boolean json;
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
-  boolean help;
-
-  @Spec
-  CommandSpec spec;
-
-  /** Where the admin API is ({@code TIERGATE_ADMIN_URL}, {@code TIERGATE_ADMIN_TOKEN}). */
-  private final Map<String, String> env;
+public final class ModelsCommand extends ReportCommand {
 
   public ModelsCommand(Map<String, String> env) {
-    this.env = env;
+    super(env);
   }
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter err = spec.commandLine().getErr();
-    JsonObject body = new AdminClient(env).fetch("/admin/models", "models", err);
-    if (body == null) {
-      return 1;
-    }
-    spec.commandLine().getOut().println(json ? body.encodePrettily() : table(body));
-    return 0;
+  String path() {
+    return "/admin/models";
+  }
+
+  @Override
+  String render(JsonObject body) {
+    return table(body);
   }
 
   static String table(JsonObject body) {

@@ -2,48 +2,30 @@ package dev.tiergate.admin;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tiergate providers [--json]}: each provider's health, latency, circuit breakers and registry models, from
  * {@code GET /admin/providers}. Exits 1 when the admin API refuses or cannot be reached.
  */
 @Command(name = "providers", description = "Providers: health, latency, circuit breakers, models")
-public final class ProvidersCommand implements Callable<Integer> {
-
-  @Option(names = "--json", description = "print the admin API's JSON answer")
-  boolean json;
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
-  boolean help;
-
-  @Spec
-  CommandSpec spec;
-
-  /** Where the admin API is ({@code TIERGATE_ADMIN_URL}, {@code TIERGATE_ADMIN_TOKEN}). */
-  private final Map<String, String> env;
+public final class ProvidersCommand extends ReportCommand {
 
   public ProvidersCommand(Map<String, String> env) {
-    this.env = env;
+    super(env);
   }
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter err = spec.commandLine().getErr();
-    JsonObject body = new AdminClient(env).fetch("/admin/providers", "providers", err);
-    if (body == null) {
-      return 1;
-    }
-    spec.commandLine().getOut().println(json ? body.encodePrettily() : table(body));
-    return 0;
+  String path() {
+    return "/admin/providers";
+  }
+
+  @Override
+  String render(JsonObject body) {
+    return table(body);
   }
 
   static String table(JsonObject body) {

@@ -2,17 +2,13 @@ package dev.tiergate.admin;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tiergate usage [--since 1h|ISO] [--by provider|model|tier|route|key] [--source memory|database] [--json]}:
@@ -21,7 +17,7 @@ import picocli.CommandLine.Spec;
  * or cannot be reached.
  */
 @Command(name = "usage", description = "Usage: requests, errors, tokens and cost, grouped")
-public final class UsageCommand implements Callable<Integer> {
+public final class UsageCommand extends ReportCommand {
 
   @Option(names = "--since", paramLabel = "1h|ISO", description = "start of the window: a duration back from now "
       + "(30m, 1h, 7d) or an ISO-8601 instant")
@@ -33,34 +29,17 @@ public final class UsageCommand implements Callable<Integer> {
   @Option(names = "--source", paramLabel = "memory|database", description = "the in-memory window or the database")
   String source;
 
-  @Option(names = "--json", description = "print the admin API's JSON answer")
-  boolean json;
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
-  boolean help;
-
-  @Spec
-  CommandSpec spec;
-
-  /** Where the admin API is ({@code TIERGATE_ADMIN_URL}, {@code TIERGATE_ADMIN_TOKEN}). */
-  private final Map<String, String> env;
-
   public UsageCommand(Map<String, String> env) {
-    this.env = env;
+    super(env);
   }
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter err = spec.commandLine().getErr();
-    JsonObject body = new AdminClient(env).fetch(path(), "usage", err);
-    if (body == null) {
-      return 1;
-    }
-    spec.commandLine().getOut().println(json ? body.encodePrettily() : report(body));
-    return 0;
+  String render(JsonObject body) {
+    return report(body);
   }
 
-  private String path() {
+  @Override
+  String path() {
     StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
     param(query, "since", since);
     param(query, "by", by);

@@ -1,6 +1,7 @@
 package dev.tiergate.config;
 
 import dev.tiergate.routing.Tier;
+import dev.tiergate.security.KeyLimits;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,7 +54,8 @@ public final class ConfigLoader {
         envString("TIERGATE_HTTP_HOST", string(http, "http.host", "0.0.0.0")),
         envInt("TIERGATE_HTTP_PORT", "http.port", integer(http, "http.port", 8080)),
         integer(http, "http.instances", 0),
-        longValue(http, "http.maxBodyBytes", 32L * 1024 * 1024));
+        longValue(http, "http.maxBodyBytes", 32L * 1024 * 1024), listenerLimits(object(http, "http.limits")),
+        tls(object(http, "http.tls")), bool(http, "http.h2c", false));
     AdminConfig adminConfig = new AdminConfig(
         envString("TIERGATE_ADMIN_HOST", string(admin, "admin.host", "127.0.0.1")),
         envInt("TIERGATE_ADMIN_PORT", "admin.port", integer(admin, "admin.port", 8081)),
@@ -73,7 +75,42 @@ public final class ConfigLoader {
     Optional<DatabaseConfig> database = DatabaseConfig.fromUrl(env.get("DATABASE_URL"), env.get("TIERGATE_DB_SCHEMA"));
     long cacheMs = positive(object(root, "registry"), "registry.cacheMs", 300_000);
     return new GatewayConfig(httpConfig, adminConfig, streamingConfig, healthConfig, providers, models, tiers,
-        defaultTier, routing, database, cacheMs, clientKeys(), observability(object(root, "observability")));
+        defaultTier, routing, database, cacheMs, clientKeys(),
+        keyPolicy(object(root, "clientKeys")),
+        observability(object(root, "observability")));
+  }
+
+  private static ListenerLimits listenerLimits(JsonObject json) {
+    ListenerLimits d = ListenerLimits.DEFAULT;
+    return new ListenerLimits(integer(json, "http.limits.maxInFlight", d.maxInFlight()),
+        integer(json, "http.limits.maxConnections", d.maxConnections()),
+        longValue(json, "http.limits.headTimeoutMs", d.headTimeoutMs()),
+        longValue(json, "http.limits.keepAliveTimeoutMs", d.keepAliveTimeoutMs()),
+        longValue(json, "http.limits.bodyTimeoutMs", d.bodyTimeoutMs()),
+        integer(json, "http.limits.maxHeaderBytes", d.maxHeaderBytes()),
+        integer(json, "http.limits.maxRequestLineBytes", d.maxRequestLineBytes()));
+  }
+
+  private static Optional<TlsConfig> tls(JsonObject json) {
+    String cert = string(json, "http.tls.certPath", null);
+    String key = string(json, "http.tls.keyPath", null);
+    if (cert == null && key == null) {
+      return Optional.empty();
+    }
+    if (cert == null || key == null) {
+      throw new ConfigException("http.tls", "needs both certPath and keyPath");
+    }
+    return Optional.of(new TlsConfig(Path.of(cert), Path.of(key)));
+  }
+
+  /** {@code clientKeys}: the limits every key of {@code TIERGATE_CLIENT_KEYS} gets, and {@code required}. */
+  private static ClientKeyPolicy keyPolicy(JsonObject json) {
+    JsonObject defaults = object(json, "clientKeys.defaults");
+    KeyLimits limits = new KeyLimits(integer(defaults, "clientKeys.defaults.requestsPerMinute", 0),
+        longValue(defaults, "clientKeys.defaults.tokensPerMinute", 0),
+        integer(defaults, "clientKeys.defaults.maxConcurrentStreams", 0));
+    Checks.atLeast("clientKeys.defaults.requestsPerMinute", limits.requestsPerMinute(), 0);
+    return new ClientKeyPolicy(limits, bool(json, "clientKeys.required", false));
   }
 
   private static ObservabilityConfig observability(JsonObject json) {
@@ -129,7 +166,25 @@ public final class ConfigLoader {
     int poolSize = integer(json, key + ".poolSize", integer(defaults, "providerDefaults.poolSize", 1024));
     boolean streamUsage = bool(json, key + ".streamUsage", true);
     boolean local = bool(json, key + ".local", false);
-    return new ProviderConfig(name, family, baseUrl, apiKey, providerTimeouts, poolSize, streamUsage, local);
+    boolean allowPrivate = bool(json, key + ".allowPrivateNetwork", false) || privateAllowedByEnv(name);
+    boolean fromEnv = baseUrlEnv != null && env.get(baseUrlEnv) != null && !env.get(baseUrlEnv).isBlank();
+    guard(key + ".baseUrl" + (fromEnv ? " (from " + baseUrlEnv + ")" : ""), baseUrl, local || allowPrivate);
+    return new ProviderConfig(name, family, baseUrl, apiKey, providerTimeouts, poolSize, streamUsage, local,
+        allowPrivate);
+  }
+
+  /**
+   * The SSRF guard on a provider's base URL, after env overrides: no metadata or link-local hosts, and no loopback or
+   * private literal addresses unless the provider is local or allowed ({@code allowPrivateNetwork},
+   * {@code TIERGATE_ALLOW_PRIVATE_UPSTREAMS}).
+   */
+  private void guard(String key, URI baseUrl, boolean allowPrivate) {
+    dev.tiergate.provider.UpstreamGuard.checkUrl(key, baseUrl, allowPrivate);
+  }
+
+  private boolean privateAllowedByEnv(String provider) {
+    return dev.tiergate.provider.UpstreamGuard.listed(env.get(dev.tiergate.provider.UpstreamGuard.ALLOW_PRIVATE_ENV),
+        provider);
   }
 
   private Map<String, ModelConfig> models(JsonObject root) {

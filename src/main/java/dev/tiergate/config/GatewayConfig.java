@@ -16,13 +16,14 @@ import java.util.Optional;
  * @param registryCacheMs how long a loaded registry is served before it is read again (changes notified by the
  *                    database are picked up at once)
  * @param clientKeys  keys clients must present; empty = no client auth
+ * @param clientKeyPolicy limits of the keys from {@code TIERGATE_CLIENT_KEYS}, and whether auth is always on
  * @param observability meters, access log and usage totals
  */
 public record GatewayConfig(HttpConfig http, AdminConfig admin, StreamingConfig streaming, HealthConfig health,
                             Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                             Map<Tier, String> tiers, Tier defaultTier, RoutingConfig routing,
                             Optional<DatabaseConfig> database, long registryCacheMs, List<Secret> clientKeys,
-                            ObservabilityConfig observability) {
+                            ClientKeyPolicy clientKeyPolicy, ObservabilityConfig observability) {
 
   public GatewayConfig {
     providers = Map.copyOf(providers);

@@ -14,17 +14,25 @@ import java.util.Optional;
  * @param timeouts    connect / first byte / idle / maximum duration
  * @param poolSize    HTTP/1.1 connections per event loop to this provider; each live stream holds one
  * @param streamUsage whether the provider accepts {@code stream_options.include_usage}
- * @param local       whether it runs on the operator's own hardware (the {@code local} route)
+ * @param local       whether it runs on the operator's own hardware (the {@code local} route); a local provider may
+ *                    always use loopback and private addresses
+ * @param allowPrivateNetwork whether this (non-local) provider may use loopback and private addresses; link-local and
+ *                    metadata addresses stay refused either way (see {@code UpstreamGuard})
  */
 public record ProviderConfig(String name, ProviderFamily family, URI baseUrl, Optional<Secret> apiKey,
                              ProviderTimeouts timeouts, int poolSize, boolean streamUsage,
-                             boolean local) {
+                             boolean local, boolean allowPrivateNetwork) {
 
   public ProviderConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(baseUrl, "baseUrl");
     Checks.atLeast("providers." + name + ".poolSize", poolSize, 1);
+  }
+
+  /** Whether the upstream guard lets this provider reach loopback and private addresses. */
+  public boolean privateNetworkAllowed() {
+    return local || allowPrivateNetwork;
   }
 
   public boolean tls() {

@@ -2,6 +2,7 @@ package dev.tiergate.config;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
@@ -14,12 +15,23 @@ public record Secret(String value) {
     Objects.requireNonNull(value, "value");
   }
 
-  /** Constant-time comparison against a candidate supplied by a client. */
+  /**
+   * Constant-time comparison against a candidate supplied by a client. Both sides are hashed first, so that neither
+   * the content nor the length of the secret shows in the time taken.
+   */
   public boolean matches(String candidate) {
     if (candidate == null) {
       return false;
     }
-    return MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(sha256(value), sha256(candidate));
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   @Override

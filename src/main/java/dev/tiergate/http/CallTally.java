@@ -69,7 +69,7 @@ final class CallTally {
    */
   CallOutcome outcome(String requestId, String clientKeyId, ChatRequest request, RouteDecision decision,
                       Target target, CallChain chain, int status, String errorClass, boolean partial, long bytesOut,
-                      boolean promptExcerpt) {
+                      Observation observation) {
     long now = System.nanoTime();
     double ttftMs = firstContentNanos < 0 ? -1 : (firstContentNanos - startNanos) / 1e6;
     double overheadMs = ((firstIssueNanos < 0 ? now : firstIssueNanos) - startNanos + processingNanos) / 1e6;
@@ -86,6 +86,7 @@ final class CallTally {
         decision.primary().route(), decision.tier().wireName(), target.provider().name(), target.model().key(),
         status, request.stream(), chain.onFallback(), chain.retries(), ttftMs, (now - startNanos) / 1e6, overheadMs,
         counted.promptTokens(), counted.completionTokens(), estimated, partial, bytesOut, counted.finishReason(),
-        errorClass, reasoningStripped, contentFailure, promptExcerpt ? PromptExcerpt.of(request.promptView()) : null);
+        errorClass, reasoningStripped, contentFailure,
+        observation.promptExcerpts() ? PromptExcerpt.of(request.promptView(), observation.secrets()) : null);
   }
 }

@@ -1,54 +1,61 @@
 package dev.tiergate.http;
 
-import dev.tiergate.config.Secret;
+import dev.tiergate.routing.SnapshotHolder;
+import dev.tiergate.security.ClientKey;
+import dev.tiergate.security.ClientKeys;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
+import java.util.Set;
 
 /**
- * Checks the client key ({@code Authorization: Bearer …} or {@code x-api-key}) against {@code TIERGATE_CLIENT_KEYS},
- * in constant time. Runs before the body is read, so an unauthenticated client cannot make the gateway buffer anything.
- * With no keys configured every client is let through.
+ * Client auth for every request on the public port, before routing and before the body is read: the key
+ * ({@code Authorization: Bearer …} or {@code x-api-key}) is hashed and looked up among the keys in force
+ * ({@link ClientKeys}). Missing, malformed and unknown keys get the same 401. Exempt are exactly the raw paths
+ * {@code GET /healthz}, {@code /readyz} and {@code /api/version} — compared on the path as sent, not as normalized,
+ * so {@code //healthz/../v1/chat/completions} is not exempt. With no key in force every client is let through.
  */
 final class ClientAuth implements Handler<RoutingContext> {
 
-  private static final String KEY_ID = "tiergate.clientKeyId";
+  private static final String KEY = "tiergate.clientKey";
+  private static final Set<String> OPEN = Set.of("/healthz", "/readyz", "/api/version");
+  /** Longer presented values are not even hashed: no real key is this long. */
+  private static final int MAX_KEY_CHARS = 1024;
+  static final String REFUSAL = "Invalid or missing client key: send 'Authorization: Bearer <key>' or 'x-api-key'";
 
-  private final List<Secret> keys;
+  private final SnapshotHolder snapshots;
 
-  ClientAuth(List<Secret> keys) {
-    this.keys = List.copyOf(keys);
+  ClientAuth(SnapshotHolder snapshots) {
+    this.snapshots = snapshots;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (keys.isEmpty()) {
+    ClientKeys keys = snapshots.clientKeys();
+    if (!keys.enabled() || ctx.request().method() == HttpMethod.GET && OPEN.contains(ctx.request().path())) {
       ctx.next();
       return;
     }
     String presented = presentedKey(ctx);
-    if (presented == null) {
-      ctx.fail(GatewayException.unauthorized("Missing client key: send 'Authorization: Bearer <key>'"));
+    ClientKey key = presented == null || presented.isEmpty() || presented.length() > MAX_KEY_CHARS ? null
+        : keys.lookup(presented);
+    if (key == null) {
+      ctx.fail(GatewayException.unauthorized(REFUSAL));
       return;
     }
-    int matched = -1;
-    for (int i = 0; i < keys.size(); i++) {
-      // Every key is compared, so the time taken does not tell which one matched.
-      if (keys.get(i).matches(presented) && matched < 0) {
-        matched = i;
-      }
-    }
-    if (matched >= 0) {
-      ctx.put(KEY_ID, "key-" + (matched + 1));
-      ctx.next();
-    } else {
-      ctx.fail(GatewayException.unauthorized("Invalid client key"));
-    }
+    ctx.put(KEY, key);
+    ctx.next();
   }
 
-  /** The id ({@code key-1}, {@code key-2}, … in configuration order) of the key the client presented; null without. */
+  /** The key the client presented; null without client auth. */
+  static ClientKey key(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
+  /** Its id ({@code key-1}, a row's {@code key_id}); null without client auth. */
   static String keyId(RoutingContext ctx) {
-    return ctx.get(KEY_ID);
+    ClientKey key = key(ctx);
+    return key == null ? null : key.id();
   }
 
   private static String presentedKey(RoutingContext ctx) {

@@ -59,6 +59,32 @@ public final class GatewayException extends RuntimeException {
         retryAfter, message);
   }
 
+  /** The gateway's own per-key limit: never retried, never a provider's fault. */
+  public static GatewayException keyLimited(String code, long retryAfterSeconds, String message) {
+    return new GatewayException(429, "rate_limit_error", code, code, false, Long.toString(retryAfterSeconds),
+        message);
+  }
+
+  /** The gateway is at its in-flight ceiling: refused at once, come back shortly. */
+  public static GatewayException overloaded() {
+    return new GatewayException(503, "service_unavailable", "overloaded", "overloaded", false, "1",
+        "The gateway is at capacity; retry shortly");
+  }
+
+  /** The client took longer than allowed to send its request. */
+  public static GatewayException requestTimeout(String message) {
+    return new GatewayException(408, "invalid_request_error", "request_timeout", "request_timeout", false, null,
+        message);
+  }
+
+  /**
+   * The gateway's own policy refused to contact the upstream (its address is not allowed): 502, never retried, no
+   * fallback, never counted against the provider's circuit.
+   */
+  public static GatewayException upstreamRefused(String code, String message) {
+    return new GatewayException(502, "upstream_error", code, code, false, null, message);
+  }
+
   /** The upstream failed or misbehaved; retryable unless it rejected the request itself. */
   public static GatewayException badGateway(String errorClass, String message) {
     return new GatewayException(502, "upstream_error", errorClass, errorClass, true, null, message);

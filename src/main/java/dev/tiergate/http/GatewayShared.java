@@ -5,6 +5,8 @@ import dev.tiergate.provider.HealthBoard;
 import dev.tiergate.routing.Balancer;
 import dev.tiergate.routing.LatencyBoard;
 import dev.tiergate.routing.SnapshotHolder;
+import dev.tiergate.security.KeyLimiter;
+import dev.tiergate.security.LoadShedder;
 
 /**
  * The state every verticle of one gateway shares, each piece with a single writer or lock-free updates: the routing
@@ -12,5 +14,6 @@ import dev.tiergate.routing.SnapshotHolder;
  * breakers.
  */
 public record GatewayShared(SnapshotHolder snapshots, HealthBoard health, LatencyBoard latency, Balancer balancer,
-                            RetryBudget retryBudget, Breakers breakers, Observation observation) {
+                            RetryBudget retryBudget, Breakers breakers, Observation observation,
+                            LoadShedder shedder, KeyLimiter limiter) {
 }

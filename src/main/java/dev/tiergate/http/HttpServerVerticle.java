@@ -3,6 +3,7 @@ package dev.tiergate.http;
 import dev.tiergate.bus.Addresses;
 import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.config.GatewayConfig;
+import dev.tiergate.config.ListenerLimits;
 import dev.tiergate.provider.HealthBoard;
 import dev.tiergate.provider.Upstreams;
 import dev.tiergate.routing.SnapshotHolder;
@@ -40,14 +41,15 @@ public final class HttpServerVerticle extends VerticleBase {
   public Future<?> start() {
     upstreams = new Upstreams(vertx);
     ErrorResponder errors = new ErrorResponder(config.http().maxBodyBytes());
-    ClientAuth auth = new ClientAuth(config.clientKeys());
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign);
-    router.post("/v1/chat/completions").handler(auth).handler(chat(ClientFormat.OPENAI, errors));
-    router.post("/v1/messages").handler(auth).handler(chat(ClientFormat.ANTHROPIC, errors));
-    router.post("/api/chat").handler(auth).handler(chat(ClientFormat.OLLAMA, errors));
-    router.get("/v1/models").handler(auth).handler(new ModelsHandler(snapshots));
-    router.get("/api/tags").handler(auth).handler(OllamaInfoHandler.tags(snapshots));
+    // Auth first, for every path (unknown ones included): no spelling of a path gets past it unauthenticated.
+    router.route().handler(new ClientAuth(snapshots));
+    router.post("/v1/chat/completions").handler(chat(ClientFormat.OPENAI, errors));
+    router.post("/v1/messages").handler(chat(ClientFormat.ANTHROPIC, errors));
+    router.post("/api/chat").handler(chat(ClientFormat.OLLAMA, errors));
+    router.get("/v1/models").handler(new ModelsHandler(snapshots));
+    router.get("/api/tags").handler(OllamaInfoHandler.tags(snapshots));
     router.get("/api/version").handler(OllamaInfoHandler.version());
     router.get("/healthz").handler(ctx -> json(ctx, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(ctx -> {
@@ -59,13 +61,30 @@ public final class HttpServerVerticle extends VerticleBase {
     // Unmatched paths (404) and methods (405) never reach a route's failure handler.
     router.errorHandler(404, errors::handle);
     router.errorHandler(405, errors::handle);
+    ListenerLimits limits = config.http().limits();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setTcpNoDelay(true)
-        .setCompressionSupported(false);
+        .setCompressionSupported(false)
+        // With h2c detection on, a connection is not handed over (nor guarded) until its first bytes arrive.
+        .setHttp2ClearTextEnabled(config.http().h2c())
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setMaxInitialLineLength(limits.maxRequestLineBytes());
+    config.http().tls().ifPresent(tls -> Tls.serve(options, tls));
+    ConnectionGuard guard = new ConnectionGuard(vertx, limits, shared.shedder());
     return vertx.createHttpServer(options)
-        .requestHandler(router)
+        .connectionHandler(guard::opened)
+        .requestHandler(request -> {
+          guard.requestStarted(request);
+          if (RequestIds.escapesValid(request.path())) {
+            router.handle(request);
+          } else {
+            // The router would fail normalizing it, with a plain-text answer and a stack trace per request.
+            errors.send(request.response(), ClientFormat.OPENAI, GatewayException.badRequest("invalid_path",
+                "The request path has an invalid percent-escape"), "-");
+          }
+        })
         .listen()
         .onSuccess(server -> onListening.accept(server.actualPort()));
   }
@@ -93,7 +112,8 @@ public final class HttpServerVerticle extends VerticleBase {
             resilience.retryAfterCapMs()),
         shared.retryBudget(), shared.breakers(), shared.latency(), resilience.chainDeadlineMs(),
         shared.observation());
-    return new CompletionHandler(vertx, format, shared.balancer(), snapshots, services, config.http().maxBodyBytes());
+    return new CompletionHandler(vertx, format, shared.balancer(), snapshots, services, config.http().maxBodyBytes(),
+        config.http().limits(), shared.shedder(), shared.limiter());
   }
 
   @Override

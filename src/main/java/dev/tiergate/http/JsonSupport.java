@@ -15,7 +15,10 @@ public final class JsonSupport {
   public static final int MAX_DEPTH = 64;
 
   public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+          // Every body read is already capped in bytes (http.maxBodyBytes, upstream response limits); Jackson's own
+          // 20M-character string cap would silently refuse a base64 image that the body limit allows.
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+              .maxStringLength(Integer.MAX_VALUE).build())
           .build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)

@@ -4,6 +4,7 @@ import dev.tiergate.config.ObservabilityConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
@@ -13,19 +14,31 @@ import java.util.function.LongConsumer;
  * {@code CallOutcome} to the metrics verticle instead. Shared by every event loop; Micrometer timers are thread-safe.
  *
  * @param promptExcerpts whether outcomes carry a redacted prompt excerpt (the access log's debug option)
+ * @param secrets        every configured secret value, removed from prompt excerpts
  */
-public record Observation(boolean promptExcerpts, LongConsumer localChunkGaps, LongConsumer cloudChunkGaps) {
+public record Observation(boolean promptExcerpts, List<String> secrets, LongConsumer localChunkGaps,
+                          LongConsumer cloudChunkGaps) {
 
   private static final LongConsumer NONE = nanos -> { };
 
   /** Records nothing (metrics off, or tests that do not look). */
-  public static final Observation OFF = new Observation(false, NONE, NONE);
+  public static final Observation OFF = new Observation(false, List.of(), NONE, NONE);
 
-  public static Observation of(ObservabilityConfig config, MeterRegistry registry) {
+  public Observation {
+    secrets = List.copyOf(secrets);
+  }
+
+  public static Observation of(ObservabilityConfig config, List<String> secrets, MeterRegistry registry) {
     if (!config.metrics()) {
-      return new Observation(config.accessLogPrompts(), NONE, NONE);
+      return new Observation(config.accessLogPrompts(), secrets, NONE, NONE);
     }
-    return new Observation(config.accessLogPrompts(), gaps(registry, "local"), gaps(registry, "cloud"));
+    return new Observation(config.accessLogPrompts(), secrets, gaps(registry, "local"), gaps(registry, "cloud"));
+  }
+
+  /** Never lists the secrets themselves. */
+  @Override
+  public String toString() {
+    return "Observation[promptExcerpts=" + promptExcerpts + ", " + secrets.size() + " secrets]";
   }
 
   /** The recorder of chunk gaps on {@code route} ({@code local} or {@code cloud}), in nanoseconds. */

@@ -61,7 +61,8 @@ final class ProxyCall implements StreamRelay.Listener {
   private boolean finished;
 
   ProxyCall(Vertx vertx, HttpServerResponse response, ChatRequest request, RouteDecision decision,
-            CallServices services, MultiMap forwardHeaders, String requestId, String clientKeyId, long startNanos) {
+            CallServices services, MultiMap forwardHeaders, String requestId, String clientKeyId, long startNanos,
+            Consumer<CallOutcome> outcomes) {
     this.vertx = vertx;
     this.response = response;
     this.request = request;
@@ -72,7 +73,7 @@ final class ProxyCall implements StreamRelay.Listener {
     this.errors = services.errors();
     this.format = request.format();
     this.codec = format.codec();
-    this.outcomes = services.outcomes();
+    this.outcomes = outcomes;
     this.chain = new CallChain(decision.chain(), services, System.currentTimeMillis());
     this.target = decision.primary();
     this.forwardHeaders = forwardHeaders;
@@ -116,7 +117,7 @@ final class ProxyCall implements StreamRelay.Listener {
     long firstByteMs = chain.attemptTimeoutMs(timeouts.firstByteMs(), System.currentTimeMillis());
     firstByteTimer = vertx.setTimer(firstByteMs, id -> onAttemptFailure(seq, GatewayException.timeout(
         "upstream_timeout", "The upstream sent no answer within " + firstByteMs + " ms")));
-    upstreams.client(target.provider()).request(prepared.options())
+    upstreams.request(target.provider(), prepared.options())
         .compose(req -> send(seq, req, prepared.body()))
         .onSuccess(resp -> onResponse(seq, adapter, resp))
         .onFailure(failure -> onAttemptFailure(seq, UpstreamFailures.classify(failure, timeouts)));
@@ -329,7 +330,7 @@ final class ProxyCall implements StreamRelay.Listener {
     cancelTimer(retryTimer);
     chain.close();
     outcomes.accept(tally.outcome(requestId, clientKeyId, request, decision, target, chain, status, errorClass,
-        contentStarted && errorClass != null, response.bytesWritten(), services.observation().promptExcerpts()));
+        contentStarted && errorClass != null, response.bytesWritten(), services.observation()));
   }
 
   private void cancelTimer(long id) {

@@ -30,7 +30,10 @@ final class RequestBody {
         body.appendBuffer(chunk);
       }
     });
-    request.exceptionHandler(promise::tryFail);
+    // The client reset or broke the stream (a cancelled upload, a bad chunk): its doing, so a 4xx, not a 500 with a
+    // stack trace in the log for every client that gives up.
+    request.exceptionHandler(e -> promise.tryFail(GatewayException.badRequest("invalid_request",
+        "The request body ended early: the connection failed while it was being sent")));
     request.endHandler(v -> promise.tryComplete(body));
     request.resume();
     return promise.future();

@@ -26,6 +26,20 @@ final class RequestIds {
     ctx.next();
   }
 
+  /** Whether every {@code %} of a raw path starts a two-hex-digit escape. */
+  static boolean escapesValid(String path) {
+    if (path == null) {
+      return false;
+    }
+    for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+      if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0
+          || Character.digit(path.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String of(RoutingContext ctx) {
     return ctx.get(ID);
   }

@@ -75,7 +75,7 @@ public final class HealthVerticle extends VerticleBase {
     UpstreamRequest probe = upstreams.adapter(provider.family()).healthCheck(provider);
     probe.options().setIdleTimeout(config.timeoutMs()).setTimeout(config.timeoutMs());
     long start = System.nanoTime();
-    upstreams.client(provider).request(probe.options())
+    upstreams.request(provider, probe.options())
         .compose(request -> request.send())
         .compose(response -> readAnswer(provider, response))
         .onComplete(ar -> {

@@ -7,6 +7,7 @@ import dev.tiergate.config.ProviderConfig;
 import dev.tiergate.config.ProviderFamily;
 import dev.tiergate.config.ProviderTimeouts;
 import dev.tiergate.config.Secret;
+import dev.tiergate.provider.UpstreamGuard;
 import dev.tiergate.routing.Tier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ import io.vertx.sqlclient.Tuple;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -45,6 +47,10 @@ import java.util.concurrent.TimeoutException;
  * <p>A provider also named in {@code conf/} with the same family and locality keeps its conf base URL (which includes
  * {@code *_BASE_URL} overrides), timeouts, pool size and stream-usage flag; any other provider gets the row's base URL
  * and the default timeouts. API keys come only from the environment variable the row names.
+ *
+ * <p>Every row's base URL passes {@link UpstreamGuard}: a refused one (metadata or link-local, or loopback/private for
+ * a provider that is neither {@code is_local} nor allowed by {@code allowPrivateNetwork} in conf or
+ * {@code TIERGATE_ALLOW_PRIVATE_UPSTREAMS}) is skipped with a warning, with its models.
  */
 public final class PgRegistryStore implements RegistryStore {
 
@@ -162,15 +168,30 @@ public final class PgRegistryStore implements RegistryStore {
 
   private Registry build(RowSet<Row> providerRows, RowSet<Row> modelRows) {
     Map<String, ProviderConfig> providers = new LinkedHashMap<>();
+    Set<String> refused = new HashSet<>();
     for (Row row : providerRows) {
-      providers.put(row.getString("provider_key"), provider(row));
+      ProviderConfig provider = provider(row);
+      String refusal = refusal(provider);
+      if (refusal == null) {
+        providers.put(provider.name(), provider);
+      } else {
+        // One bad row must not take the whole registry down: the provider and its models are left out.
+        LOG.warn("registry: provider '{}' skipped, its base URL is refused: {}", provider.name(), refusal);
+        refused.add(provider.name());
+      }
     }
     Set<String> active = new HashSet<>();
-    modelRows.forEach(row -> active.add(row.getString("model_key")));
+    List<Row> routable = new ArrayList<>();
+    for (Row row : modelRows) {
+      if (!refused.contains(row.getString("provider_key"))) {
+        active.add(row.getString("model_key"));
+        routable.add(row);
+      }
+    }
     Map<String, ModelConfig> models = new LinkedHashMap<>();
     Map<Tier, String> tiers = new EnumMap<>(Tier.class);
     Map<Tier, String> localModels = new EnumMap<>(Tier.class);
-    for (Row row : modelRows) {
+    for (Row row : routable) {
       ModelConfig model = model(row, active);
       models.put(model.key(), model);
       if (row.getBoolean("is_tier_default")) {
@@ -181,7 +202,8 @@ public final class PgRegistryStore implements RegistryStore {
     for (Tier tier : Tier.values()) {
       if (!tiers.containsKey(tier)) {
         throw new ConfigException("llm_models", "tier " + tier.wireName() + " has no active cloud default model"
-            + " (mark one active, non-local model of leo_tier '" + tier.wireName() + "' with is_tier_default)");
+            + " (mark one active, non-local model of leo_tier '" + tier.wireName() + "' with is_tier_default)"
+            + (refused.isEmpty() ? "" : "; providers skipped for their base URL: " + refused));
       }
     }
     return new Registry("database", providers, models, tiers, localModels, clock.instant());
@@ -199,11 +221,25 @@ public final class PgRegistryStore implements RegistryStore {
     URI baseUrl = override != null && !override.isBlank() ? baseUrl("env " + name.toUpperCase(java.util.Locale.ROOT)
         + "_BASE_URL", override.trim()) : baseUrl(where + ".base_url", row.getString("base_url"));
     ProviderConfig conf = confProviders.get(name);
+    boolean allowPrivate = UpstreamGuard.listed(env.get(UpstreamGuard.ALLOW_PRIVATE_ENV), name)
+        || (conf != null && conf.allowPrivateNetwork());
     if (conf != null && conf.family() == family && conf.local() == local) {
       return new ProviderConfig(name, family, baseUrl, apiKey, conf.timeouts(), conf.poolSize(), conf.streamUsage(),
-          local);
+          local, allowPrivate);
     }
-    return new ProviderConfig(name, family, baseUrl, apiKey, DEFAULT_TIMEOUTS, DEFAULT_POOL_SIZE, true, local);
+    return new ProviderConfig(name, family, baseUrl, apiKey, DEFAULT_TIMEOUTS, DEFAULT_POOL_SIZE, true, local,
+        allowPrivate);
+  }
+
+  /** Why the upstream guard refuses {@code provider}'s base URL, or null. */
+  private static String refusal(ProviderConfig provider) {
+    try {
+      UpstreamGuard.checkUrl("llm_providers[" + provider.name() + "].base_url", provider.baseUrl(),
+          provider.privateNetworkAllowed());
+      return null;
+    } catch (ConfigException e) {
+      return e.getMessage();
+    }
   }
 
   private Optional<Secret> apiKey(String envName) {

@@ -10,10 +10,13 @@ import dev.tiergate.canary.PgCanaryStore;
 import dev.tiergate.config.DatabaseConfig;
 import dev.tiergate.config.GatewayConfig;
 import dev.tiergate.registry.ConfRegistryStore;
+import dev.tiergate.registry.PgClientKeyStore;
 import dev.tiergate.registry.Migrations;
 import dev.tiergate.registry.PgRegistryStore;
 import dev.tiergate.registry.Registry;
 import dev.tiergate.registry.RegistryStore;
+import dev.tiergate.security.ClientKey;
+import dev.tiergate.security.ClientKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -22,6 +25,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +61,8 @@ public final class RouterVerticle extends VerticleBase {
   private boolean stopped;
   private Registry registry;
   private CanaryController canary;
+  private PgClientKeyStore keyStore;
+  private List<ClientKey> envKeys = List.of();
 
   /**
    * @param env where provider keys named by database rows are read (the database never holds a key)
@@ -69,6 +76,8 @@ public final class RouterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     privacy = PrivacyGuard.of(config.routing().privacyPatterns());
+    envKeys = ClientKeys.fromEnvironment(config.clientKeys(), config.clientKeyPolicy().defaults());
+    holder.clientKeys(new ClientKeys(envKeys, config.clientKeyPolicy().required()));
     String file = config.routing().phaseRoutingFile();
     return vertx.executeBlocking(() -> file == null ? PhaseRouting.EMPTY : PhaseRouting.load(Path.of(file)))
         .compose(loaded -> {
@@ -106,7 +115,9 @@ public final class RouterVerticle extends VerticleBase {
 
   private void useDatabase(DatabaseConfig db) {
     holder.registry(new SnapshotHolder.RegistryHealth(true, false, "not read yet"));
-    store = new PgRegistryStore(vertx, db, env, config.providers());
+    PgRegistryStore pg = new PgRegistryStore(vertx, db, env, config.providers());
+    store = pg;
+    keyStore = new PgClientKeyStore(pg.pool());
     refresh().onFailure(e -> { });
     cacheTimer = vertx.setPeriodic(config.registryCacheMs(), id -> refresh().onFailure(e -> { }));
     listen(db);
@@ -122,7 +133,13 @@ public final class RouterVerticle extends VerticleBase {
     return schema.compose(v -> {
       migrated = true;
       return store.load();
-    }).onSuccess(registry -> {
+    }).compose(registry -> keyStore.load().map(keys -> {
+      // Keys of TIERGATE_CLIENT_KEYS first: a row cannot take over an environment key's id.
+      List<ClientKey> all = new ArrayList<>(envKeys);
+      all.addAll(keys);
+      holder.clientKeys(new ClientKeys(all, config.clientKeyPolicy().required()));
+      return registry;
+    })).onSuccess(registry -> {
       publish(registry);
       holder.registry(new SnapshotHolder.RegistryHealth(true, true, null));
     }).onFailure(e -> {

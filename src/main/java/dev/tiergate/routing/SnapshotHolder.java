@@ -1,6 +1,7 @@
 package dev.tiergate.routing;
 
 import dev.tiergate.canary.CanaryState;
+import dev.tiergate.security.ClientKeys;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,7 @@ public final class SnapshotHolder {
   private volatile RoutingSnapshot current;
   private volatile RegistryHealth registry = RegistryHealth.CONF;
   private volatile CanaryState canary = CanaryState.INITIAL;
+  private volatile ClientKeys clientKeys = ClientKeys.NONE;
 
   /**
    * Whether the registry's database serves. {@code databaseConfigured} false = the embedded default (always fine).
@@ -41,6 +43,15 @@ public final class SnapshotHolder {
   /** The canary state in force (its stage is also in the snapshot's routing policy). */
   public CanaryState canary() {
     return canary;
+  }
+
+  /** The client keys in force ({@code TIERGATE_CLIENT_KEYS} and {@code tiergate_client_keys}). */
+  public ClientKeys clientKeys() {
+    return clientKeys;
+  }
+
+  void clientKeys(ClientKeys keys) {
+    clientKeys = Objects.requireNonNull(keys);
   }
 
   void canary(CanaryState state) {

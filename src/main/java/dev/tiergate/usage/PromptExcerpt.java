@@ -4,6 +4,7 @@ import dev.tiergate.provider.Redactor;
 import dev.tiergate.wire.Conversation;
 import dev.tiergate.wire.Part;
 import dev.tiergate.wire.Turn;
+import java.util.List;
 
 /**
  * The access log's debug view of a prompt: the start of the last user message, with anything shaped like a key or a
@@ -14,7 +15,11 @@ public final class PromptExcerpt {
   private PromptExcerpt() {
   }
 
-  public static String of(Conversation conversation) {
+  /**
+   * @param secrets values known to be secret (provider keys, client keys, the admin token), removed wherever they
+   *                appear, whatever their shape
+   */
+  public static String of(Conversation conversation, List<String> secrets) {
     for (Turn turn : conversation.turns().reversed()) {
       if (turn.role() != Turn.Role.USER) {
         continue;
@@ -25,7 +30,11 @@ public final class PromptExcerpt {
           text.append(t.text()).append(' ');
         }
       }
-      return Redactor.clip(text.toString().strip());
+      String excerpt = text.toString().strip();
+      for (String secret : secrets) {
+        excerpt = excerpt.replace(secret, "[redacted]");
+      }
+      return Redactor.clip(excerpt);
     }
     return "";
   }

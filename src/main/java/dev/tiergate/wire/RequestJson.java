@@ -1,5 +1,6 @@
 package dev.tiergate.wire;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,14 +16,19 @@ public final class RequestJson {
   private RequestJson() {
   }
 
-  /** Parses {@code body} as one JSON object (depth-limited, strict). */
+  /** Parses {@code body} as one JSON object (strict UTF-8, depth-limited, no duplicate keys or trailing tokens). */
   public static ObjectNode readObject(Buffer body) {
     if (body == null || body.length() == 0) {
       throw GatewayException.badRequest("invalid_json", "The request body is empty; expected a JSON object");
     }
+    byte[] bytes = body.getBytes();
+    String problem = JsonBytes.problem(bytes);
+    if (problem != null) {
+      throw GatewayException.badRequest("invalid_json", "The request body " + problem);
+    }
     JsonNode root;
     try {
-      root = JsonSupport.MAPPER.readTree(body.getBytes());
+      root = JsonSupport.MAPPER.readTree(bytes);
     } catch (StreamConstraintsException e) {
       // Jackson reports every parser limit this way; only one of them is about nesting.
       String message = e.getOriginalMessage() != null && e.getOriginalMessage().contains("nesting depth")
@@ -30,8 +36,7 @@ public final class RequestJson {
           : "The request body holds a number, string or field name longer than the gateway accepts";
       throw GatewayException.badRequest("invalid_json", message);
     } catch (JsonProcessingException e) {
-      throw GatewayException.badRequest("invalid_json",
-          "The request body is not valid JSON: " + e.getOriginalMessage());
+      throw GatewayException.badRequest("invalid_json", "The request body is not valid JSON: " + describe(e));
     } catch (IOException e) {
       throw GatewayException.badRequest("invalid_json", "The request body could not be read as JSON");
     }
@@ -90,6 +95,17 @@ public final class RequestJson {
       throw invalid(path, "must be a number between " + trim(min) + " and " + trim(max));
     }
     return value.asDouble();
+  }
+
+  /** Jackson's account of a syntax error without its note on the (redacted) source, and where it is. */
+  private static String describe(JsonProcessingException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    int sourceNote = message.indexOf(" (start marker at");
+    if (sourceNote >= 0) {
+      message = message.substring(0, sourceNote);
+    }
+    JsonLocation at = e.getLocation();
+    return at == null ? message : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }
 
   public static GatewayException invalid(String field, String problem) {

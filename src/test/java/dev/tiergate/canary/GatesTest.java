@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tiergate.canary.GateReport.Gate;
 import dev.tiergate.canary.GateReport.Verdict;
+import dev.tiergate.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

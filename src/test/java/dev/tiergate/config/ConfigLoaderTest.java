@@ -76,7 +76,8 @@ class ConfigLoaderTest {
         "OLLAMA_TIMEOUT_MS", "4500",
         "OPENAI_API_KEY", OPENAI_KEY,
         "TIERGATE_CLIENT_KEYS", " k1, k2 ,,",
-        "TIERGATE_ADMIN_TOKEN", "admin-token-secret");
+        "TIERGATE_ADMIN_TOKEN", "admin-token-secret",
+        "TIERGATE_ALLOW_PRIVATE_UPSTREAMS", "openai");
     GatewayConfig config = new ConfigLoader(env).load(SHIPPED);
     assertEquals(9090, config.http().port());
     assertEquals("127.0.0.2", config.http().host());
@@ -214,9 +215,11 @@ class ConfigLoaderTest {
         Map.of("OPENAI_BASE_URL", "ftp://proxy-user:s3cret-pass@proxy.internal/v1")).load(SHIPPED));
     assertTrue(error.getMessage().startsWith("providers.openai.baseUrl: "), error.getMessage());
     assertFalse(error.getMessage().contains("s3cret-pass"), error.getMessage());
-    GatewayConfig config = new ConfigLoader(
-        Map.of("OPENAI_BASE_URL", "https://proxy-user:s3cret-pass@proxy.internal/v1")).load(SHIPPED);
-    assertEquals("https://***@proxy.internal/v1", config.providers().get("openai").displayUrl());
+    // Credentials in a base URL are refused outright (the upstream guard): keys travel as headers.
+    ConfigException userInfo = assertThrows(ConfigException.class, () -> new ConfigLoader(
+        Map.of("OPENAI_BASE_URL", "https://proxy-user:s3cret-pass@proxy.internal/v1")).load(SHIPPED));
+    assertTrue(userInfo.getMessage().startsWith("providers.openai.baseUrl"), userInfo.getMessage());
+    assertFalse(userInfo.getMessage().contains("s3cret-pass"), userInfo.getMessage());
   }
 
   private static Arguments bad(String key, Map<String, String> env, Consumer<JsonObject> change) {

@@ -45,7 +45,7 @@ class DisconnectTest {
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
     // Long timeouts: only the client's disconnect may end these calls.
-    Fixture.start(vertx, gw -> gw.timeouts(60_000, 60_000, 120_000))
+    Fixture.start(vertx, gw -> gw.timeouts(60_000, 60_000, 120_000).h2c())
         .onSuccess(f -> {
           fake = f.fake();
           gateway = f.gateway();

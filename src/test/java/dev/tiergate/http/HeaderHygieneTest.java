@@ -75,6 +75,9 @@ class HeaderHygieneTest {
             "x-hop", "1",
             "x-tiergate-purpose", "analysis",
             "x-client-secret", "do-not-forward",
+            "X-Forwarded-For", "6.6.6.6",
+            "Forwarded", "for=6.6.6.7",
+            "X-Real-IP", "6.6.6.8",
             "traceparent", TRACEPARENT,
             "tracestate", "vendor=abc",
             "baggage", "user=42")
@@ -93,7 +96,7 @@ class HeaderHygieneTest {
           assertEquals("user=42", sent.get("baggage"));
           String all = sent.toString();
           for (String secret : List.of("client-own-key-123", "client-x-api-key", "azure-style-key",
-              "AIzaSyClientGoogleKey", "session=abc", "dXNlcjpwYXNz")) {
+              "AIzaSyClientGoogleKey", "session=abc", "dXNlcjpwYXNz", "6.6.6.")) {
             assertFalse(all.contains(secret), secret + " reached the upstream");
           }
           ctx.completeNow();

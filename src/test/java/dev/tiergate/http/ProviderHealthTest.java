@@ -38,7 +38,7 @@ class ProviderHealthTest {
       fake.answer(Scenarios.status(200, OllamaTranscripts.tags()));
       return TestGateway.to(fake).withEveryFamily(fake).healthEveryMs(60_000)
           .provider("keyless-cloud", new JsonObject().put("family", "anthropic")
-              .put("baseUrl", "http://127.0.0.1:" + fake.port()))
+              .put("baseUrl", "http://127.0.0.1:" + fake.port()).put("allowPrivateNetwork", true))
           .start(vertx)
           .compose(gateway -> providersWhen(vertx, gateway, all -> all.size() == 8
               && all.values().stream().noneMatch(p -> p.getString("status").equals("unknown"))))

@@ -96,7 +96,8 @@ class PgRegistryStoreTest {
   void confSettingsApplyOnlyToAProviderOfTheSameFamilyAndLocality() throws Exception {
     GatewayConfig conf = new ConfigLoader(Map.of("OLLAMA_BASE_URL", "http://gpu-box:11434")).load(SHIPPED);
     ProviderConfig strangeOpenAi = new ProviderConfig("openai", ProviderFamily.ANTHROPIC,
-        URI.create("https://elsewhere.example"), Optional.empty(), new ProviderTimeouts(1, 2, 3, 4), 7, false, false);
+        URI.create("https://elsewhere.example"), Optional.empty(), new ProviderTimeouts(1, 2, 3, 4), 7, false, false,
+        false);
     Registry registry = await(store(Map.of("OLLAMA_BASE_URL", "http://gpu-box:11434"), Map.of("ollama",
         conf.providers().get("ollama"), "openai", strangeOpenAi)).load());
 

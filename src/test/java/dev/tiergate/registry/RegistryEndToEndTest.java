@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The registry in PostgreSQL driving a running gateway: SQL changes route within two seconds with no admin call, the
  * refresh endpoint, and a database outage (a TCP proxy that cuts every connection) that never fails a completion.
- * Every provider row is pointed at the fake upstream; each test has its own schema.
+ * Every provider row is pointed at the fake upstream on loopback (allowed by {@code TIERGATE_ALLOW_PRIVATE_UPSTREAMS});
+ * each test has its own schema.
  */
 class RegistryEndToEndTest {
 
@@ -117,7 +118,7 @@ class RegistryEndToEndTest {
   void anUnreachableDatabaseAtStartUpServesTheConfRegistry() throws Exception {
     proxy.cut();
     gateway = await(TestGateway.to(fake).env("DATABASE_URL", databaseUrl())
-        .env("TIERGATE_DB_SCHEMA", db.config().schema()).start(vertx));
+        .env("TIERGATE_DB_SCHEMA", db.config().schema()).env("TIERGATE_ALLOW_PRIVATE_UPSTREAMS", "*").start(vertx));
     http = new Http(vertx, gateway.port());
     admin = new Http(vertx, gateway.adminPort());
     JsonObject registry = await(admin.get("/admin/registry")).json();
@@ -131,7 +132,7 @@ class RegistryEndToEndTest {
 
   private void startGateway() throws Exception {
     gateway = await(TestGateway.to(fake).env("DATABASE_URL", databaseUrl())
-        .env("TIERGATE_DB_SCHEMA", db.config().schema()).start(vertx));
+        .env("TIERGATE_DB_SCHEMA", db.config().schema()).env("TIERGATE_ALLOW_PRIVATE_UPSTREAMS", "*").start(vertx));
     http = new Http(vertx, gateway.port());
     admin = new Http(vertx, gateway.adminPort());
     await(until(() -> admin.get("/admin/registry"), r -> "database".equals(r.json().getString("source"))));

@@ -159,7 +159,8 @@ class RoutePlannerTest {
 
   /** Models a..d on two providers; sonnet = b, falling back to c then a; d lists itself and duplicate fallbacks. */
   private static RoutingSnapshot snapshot(JsonObject overrides) {
-    JsonObject provider = new JsonObject().put("family", "openai-compatible").put("baseUrl", "http://127.0.0.1:1/v1");
+    JsonObject provider = new JsonObject().put("family", "openai-compatible").put("baseUrl", "http://127.0.0.1:1/v1")
+        .put("allowPrivateNetwork", true);
     JsonObject conf = new JsonObject()
         .put("providers", new JsonObject().put("p1", provider).put("p2", provider.copy()))
         .put("models", new JsonObject()

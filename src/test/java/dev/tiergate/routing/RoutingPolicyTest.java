@@ -199,7 +199,8 @@ class RoutingPolicyTest {
 
   /** With {@code withLocalModels} false, provider {@code l} is not local either: no local model exists. */
   private static RoutingSnapshot snapshot(JsonObject routing, boolean withLocalModels) {
-    JsonObject cloud = new JsonObject().put("family", "openai-compatible").put("baseUrl", "http://127.0.0.1:1/v1");
+    JsonObject cloud = new JsonObject().put("family", "openai-compatible").put("baseUrl", "http://127.0.0.1:1/v1")
+        .put("allowPrivateNetwork", true);
     JsonObject local = cloud.copy().put("local", withLocalModels);
     JsonObject policy = new JsonObject().put("classify", false)
         .put("privacyPatterns", new JsonArray().add("ssn=\\b\\d{3}-\\d{2}-\\d{4}\\b"));

@@ -2,6 +2,8 @@ package dev.tiergate.support;
 
 import dev.tiergate.config.DatabaseConfig;
 import dev.tiergate.config.Secret;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -44,6 +46,23 @@ public final class TestDatabase implements AutoCloseable {
   /** Where the schema lives; {@link DatabaseConfig#schema()} is this test's own schema. */
   public DatabaseConfig config() {
     return config;
+  }
+
+  /** {@code DATABASE_URL} for a gateway using this server (pass {@link DatabaseConfig#schema()} separately). */
+  public String url() {
+    String password = config.password().map(p -> ":" + URLEncoder.encode(p.value(),
+        StandardCharsets.UTF_8)).orElse("");
+    return "postgres://" + URLEncoder.encode(config.user(), StandardCharsets.UTF_8)
+        + password + "@" + config.host() + ":" + config.port() + "/" + config.database();
+  }
+
+  /**
+   * Points every provider row of the migrated registry at a fake upstream at {@code root}
+   * ({@code http://127.0.0.1:port}; {@code /v1} added for the OpenAI-compatible ones), keyed by {@code FAKE_KEY}.
+   */
+  public void pointProvidersAt(String root) {
+    execute("UPDATE llm_providers SET api_key_env = 'FAKE_KEY', base_url = CASE WHEN family = 'openai-compatible'"
+        + " THEN ? ELSE ? END", root + "/v1", root);
   }
 
   /** Runs one statement with {@code search_path} set to this test's schema; returns the update count. */

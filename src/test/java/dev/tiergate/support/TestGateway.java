@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Starts a real gateway (all verticles, port 0) whose providers point at in-process fakes. Provider {@code fake}
  * serves {@code gpt-4o} (every tier); provider {@code backup} serves {@code backup-model}; {@code chained} is served by
- * {@code fake} with {@code backup-model} as its fallback.
+ * {@code fake} with {@code backup-model} as its fallback. The providers it creates point at 127.0.0.1, so they are
+ * marked {@code allowPrivateNetwork} (the upstream guard refuses loopback otherwise).
  */
 public final class TestGateway {
 
@@ -39,9 +40,9 @@ public final class TestGateway {
         .put("providerDefaults", new JsonObject().put("poolSize", 64).put("timeouts", timeouts))
         .put("providers", new JsonObject()
             .put("fake", new JsonObject().put("family", "openai-compatible").put("baseUrl", primaryUrl)
-                .put("apiKeyEnv", "FAKE_KEY"))
+                .put("apiKeyEnv", "FAKE_KEY").put("allowPrivateNetwork", true))
             .put("backup", new JsonObject().put("family", "openai-compatible").put("baseUrl", backupUrl)
-                .put("apiKeyEnv", "FAKE_KEY")))
+                .put("apiKeyEnv", "FAKE_KEY").put("allowPrivateNetwork", true)))
         .put("models", new JsonObject()
             .put("gpt-4o", new JsonObject().put("provider", "fake").put("tier", "sonnet"))
             .put("backup-model", new JsonObject().put("provider", "backup").put("tier", "sonnet"))
@@ -70,7 +71,7 @@ public final class TestGateway {
       String wire = family.equals("openai") ? "openai-compatible" : family;
       providers.put("p-" + family, new JsonObject().put("family", wire)
           .put("baseUrl", family.equals("openai") ? root + "/v1" : root).put("apiKeyEnv", "FAKE_KEY")
-          .put("local", family.equals("ollama")));
+          .put("local", family.equals("ollama")).put("allowPrivateNetwork", true));
       models.put("m-" + family, new JsonObject().put("provider", "p-" + family).put("upstreamModel", "up-" + family)
           .put("tier", "sonnet"));
     }
@@ -114,6 +115,30 @@ public final class TestGateway {
   public TestGateway timeouts(long firstByteMs, long idleMs, long maxStreamMs) {
     conf.getJsonObject("providerDefaults").getJsonObject("timeouts")
         .put("firstByteMs", firstByteMs).put("idleMs", idleMs).put("maxStreamMs", maxStreamMs);
+    return this;
+  }
+
+  /** Sets the {@code clientKeys} section (defaults for the keys of TIERGATE_CLIENT_KEYS, required). */
+  public TestGateway clientKeys(JsonObject clientKeys) {
+    conf.put("clientKeys", clientKeys);
+    return this;
+  }
+
+  /** Sets {@code http.limits} (in-flight and connection ceilings, slow-client deadlines). */
+  public TestGateway listenerLimits(JsonObject limits) {
+    conf.getJsonObject("http").put("limits", limits);
+    return this;
+  }
+
+  /** Turns on HTTP/2 in clear text ({@code http.h2c}). */
+  public TestGateway h2c() {
+    conf.getJsonObject("http").put("h2c", true);
+    return this;
+  }
+
+  /** Sets {@code http.tls} (inbound TLS from PEM files). */
+  public TestGateway tls(String certPath, String keyPath) {
+    conf.getJsonObject("http").put("tls", new JsonObject().put("certPath", certPath).put("keyPath", keyPath));
     return this;
   }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tiergate.admin.UsageCommand;
-import dev.tiergate.config.Secret;
 import dev.tiergate.registry.Migrations;
 import dev.tiergate.support.FakeUpstream;
 import dev.tiergate.support.Http;
@@ -18,8 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,12 +54,11 @@ class UsageDatabaseTest {
       (text.startsWith("fail") ? Scenarios.status(503, "{\"error\":{\"message\":\"overloaded\"}}")
           : Scenarios.completion("a b c d e")).answer(exchange);
     });
-    String root = "http://127.0.0.1:" + fake.port();
-    db.execute("UPDATE llm_providers SET api_key_env = 'FAKE_KEY', base_url = CASE WHEN family = 'openai-compatible'"
-        + " THEN ? ELSE ? END", root + "/v1", root);
+    db.pointProvidersAt("http://127.0.0.1:" + fake.port());
     TestGateway gateway = await(TestGateway.to(fake)
-        .env("DATABASE_URL", databaseUrl())
+        .env("DATABASE_URL", db.url())
         .env("TIERGATE_DB_SCHEMA", db.config().schema())
+        .env("TIERGATE_ALLOW_PRIVATE_UPSTREAMS", "*")
         .env("TIERGATE_CLIENT_KEYS", KEY_ONE + "," + KEY_TWO)
         .routing(new JsonObject().put("resilience", new JsonObject().put("maxAttemptsPerTarget", 1)))
         .start(vertx));
@@ -159,13 +155,6 @@ class UsageDatabaseTest {
     return report.getJsonArray("rows").stream().map(JsonObject.class::cast)
         .filter(r -> r.getString("key").equals(key)).findFirst()
         .orElseThrow(() -> new AssertionError("no row " + key + " in " + report.encode()));
-  }
-
-  private String databaseUrl() {
-    String password = db.config().password().map(Secret::value)
-        .map(p -> ":" + URLEncoder.encode(p, StandardCharsets.UTF_8)).orElse("");
-    return "postgres://" + URLEncoder.encode(db.config().user(), StandardCharsets.UTF_8) + password + "@"
-        + db.config().host() + ":" + db.config().port() + "/" + db.config().database();
   }
 
   private Future<Http.Response> until(java.util.function.Supplier<Future<Http.Response>> call,

@@ -8,17 +8,15 @@ import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.config.ModelConfig;
 import dev.tiergate.http.GatewayException;
 import dev.tiergate.routing.Tier;
+import dev.tiergate.support.MutableClock;
 import dev.tiergate.wire.Conversation;
 import dev.tiergate.wire.Part;
 import dev.tiergate.wire.ResponseFormat;
 import dev.tiergate.wire.Sampling;
 import dev.tiergate.wire.ToolChoice;
 import dev.tiergate.wire.Turn;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,7 +26,7 @@ class UsageTotalsTest {
 
   private static final Instant T0 = Instant.parse("2026-11-22T06:00:10Z");
 
-  private final StepClock clock = new StepClock(T0);
+  private final MutableClock clock = new MutableClock(T0);
 
   @Test
   void totalsGroupByEachDimensionAndForgetPastTheRetention() {
@@ -109,33 +107,5 @@ class UsageTotalsTest {
                                      String error, long prompt, long completion) {
     return new CallOutcome("r", key, "openai", route, route, tier, provider, model, error == null ? 200 : 504, false,
         false, 0, 1, 2, 0.1, prompt, completion, false, false, 10, null, error, false, null, null);
-  }
-
-  /** A clock the test moves. */
-  private static final class StepClock extends Clock {
-    private Instant now;
-
-    StepClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration step) {
-      now = now.plus(step);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

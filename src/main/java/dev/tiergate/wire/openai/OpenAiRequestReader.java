@@ -69,7 +69,23 @@ public final class OpenAiRequestReader {
       if (content != null && !(content.isTextual() || content.isArray() || content.isNull())) {
         throw invalid(field + ".content", "must be a string, an array of content parts or null");
       }
+      JsonNode calls = message.get("tool_calls");
+      if (calls != null && !calls.isNull() && !calls.isArray()) {
+        throw invalid(field + ".tool_calls", "must be an array");
+      }
     }
+  }
+
+  private static boolean isArrayOfStrings(JsonNode node) {
+    if (!node.isArray()) {
+      return false;
+    }
+    for (JsonNode item : node) {
+      if (!item.isTextual()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void validateNumbers(ObjectNode object) {
@@ -77,6 +93,16 @@ public final class OpenAiRequestReader {
     RequestJson.positiveInt(object, "max_completion_tokens", "max_completion_tokens");
     RequestJson.positiveInt(object, "n", "n");
     RequestJson.number(object, "temperature", "temperature", 0, 2);
+    // Read by every translation: a wrong type would otherwise be sent on as 0, "" or nothing without a word.
+    RequestJson.number(object, "top_p", "top_p", 0, 1);
+    JsonNode stop = object.get("stop");
+    if (stop != null && !stop.isNull() && !stop.isTextual() && !isArrayOfStrings(stop)) {
+      throw invalid("stop", "must be a string or an array of strings");
+    }
+    JsonNode toolChoice = object.get("tool_choice");
+    if (toolChoice != null && !toolChoice.isNull() && !toolChoice.isTextual() && !toolChoice.isObject()) {
+      throw invalid("tool_choice", "must be a string or an object");
+    }
     JsonNode tools = object.get("tools");
     if (tools != null && !tools.isNull() && !tools.isArray()) {
       throw invalid("tools", "must be an array");

@@ -91,6 +91,6 @@ class CohereAdapterTest {
 
   private static ProviderConfig provider(String baseUrl) {
     return new ProviderConfig("cohere", ProviderFamily.COHERE, URI.create(baseUrl), Optional.of(new Secret(KEY)),
-        new ProviderTimeouts(1000, 1000, 1000, 1000), 4, false, false);
+        new ProviderTimeouts(1000, 1000, 1000, 1000), 4, false, false, false);
   }
 }

@@ -111,6 +111,6 @@ class GeminiAdapterTest {
 
   private static ProviderConfig provider(String baseUrl) {
     return new ProviderConfig("gemini", ProviderFamily.GEMINI, URI.create(baseUrl), Optional.of(new Secret(KEY)),
-        new ProviderTimeouts(1000, 1000, 1000, 1000), 4, false, false);
+        new ProviderTimeouts(1000, 1000, 1000, 1000), 4, false, false, false);
   }
 }
