@@ -33,18 +33,23 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code --duration-s S} keep C streams open for S seconds, each worker starting a new stream when its previous one
  * ends [0 = one stream per worker], {@code --warmup-s S} same, results discarded [0],
  * {@code --ramp-ms N} spread the first starts over N ms [0], {@code --max-streams N} [1000000],
- * {@code --timeout-s S} hard limit for the whole run [60], {@code --model M} [gpt-4o], {@code --label L}.
+ * {@code --timeout-s S} hard limit for the whole run [60], {@code --model M} [gpt-4o], {@code --label L},
+ * {@code --abandon-pct P} percent of streams the client resets after their second content chunk (counted as
+ * {@code abandoned}, not errors) [0], {@code --fault-rate F} fraction of streams the mock is asked to cut mid-way
+ * ({@code x-mock-fault-rate} / {@code metadata.mock_fault_rate}) [0].
  *
  * <p>Chunk count and gap travel both as headers ({@code x-mock-chunks}, {@code x-mock-gap-ms}) and in the body's
  * {@code metadata} (a gateway forwards body fields but not arbitrary headers). Per stream it measures TTFT (request
  * start to the first {@code data:} line carrying content) and total time. A stream is an error when the status is not
  * 200, {@code data: [DONE]} is missing, fewer content chunks than expected arrive, an error frame arrives, an
- * exception happens, or the run times out. Prints one JSON line; exit status 0 even with errors (the caller judges).
+ * exception happens, or the run times out. The gap between consecutive content chunks is measured too (p50/p99).
+ * Prints one JSON line; exit status 0 even with errors (the caller judges).
  */
 public final class SseLoad {
 
   record Config(String url, int concurrency, int chunks, long gapMs, long durationMs, long warmupMs, long rampMs,
-                long maxStreams, long timeoutMs, String model, String label, int loops) {
+                long maxStreams, long timeoutMs, String model, String label, int loops, double abandonPct,
+                double faultRate) {
   }
 
   /** Results of one measured phase; written from event loops, read by main after the phase completed. */
@@ -54,6 +59,9 @@ public final class SseLoad {
     final AtomicReference<String> firstError = new AtomicReference<>();
     final AtomicInteger started = new AtomicInteger();
     final AtomicInteger finished = new AtomicInteger();
+    final AtomicInteger abandoned = new AtomicInteger();
+    /** Gaps between consecutive content chunks, microseconds, in fixed buckets of 100 µs up to 10 s. */
+    final java.util.concurrent.atomic.AtomicLongArray gaps = new java.util.concurrent.atomic.AtomicLongArray(100_001);
 
     void error(String reason, String detail) {
       errors.computeIfAbsent(reason, k -> new LongAdder()).increment();
@@ -146,7 +154,8 @@ public final class SseLoad {
         .put("stream", true)
         .put("stream_options", new JsonObject().put("include_usage", true))
         .put("messages", List.of(new JsonObject().put("role", "user").put("content", "hi")))
-        .put("metadata", new JsonObject().put("mock_chunks", cfg.chunks()).put("mock_gap_ms", cfg.gapMs()))
+        .put("metadata", new JsonObject().put("mock_chunks", cfg.chunks()).put("mock_gap_ms", cfg.gapMs())
+          .put("mock_fault_rate", cfg.faultRate()))
         .encode());
       return Future.succeededFuture();
     }
@@ -183,18 +192,22 @@ public final class SseLoad {
       }
       Stats st = stats;
       st.started.incrementAndGet();
-      StreamProbe probe = new StreamProbe(System.nanoTime());
+      StreamProbe probe = new StreamProbe(System.nanoTime(), st,
+        java.util.concurrent.ThreadLocalRandom.current().nextDouble(100) < cfg.abandonPct() ? 2 : -1);
       RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(cfg.url())
         .putHeader("content-type", "application/json").putHeader("accept", "text/event-stream")
         .putHeader("x-mock-chunks", Integer.toString(cfg.chunks()))
         .putHeader("x-mock-gap-ms", Long.toString(cfg.gapMs()))
+        .putHeader("x-mock-fault-rate", Double.toString(cfg.faultRate()))
         .setIdleTimeout(Math.max(10_000, cfg.gapMs() * 4));
       client.request(ro)
         .compose(req -> req.send(body))
         .compose(resp -> consume(resp, probe))
         .onComplete(ar -> {
           st.finished.incrementAndGet();
-          if (ar.failed()) {
+          if (probe.abandoned) {
+            st.abandoned.incrementAndGet();
+          } else if (ar.failed()) {
             st.error("exception", String.valueOf(ar.cause()));
           } else {
             judge(st, probe);
@@ -212,7 +225,13 @@ public final class SseLoad {
         });
       }
       probe.status = 200;
-      resp.handler(probe::feed);
+      resp.handler(buf -> {
+        probe.feed(buf);
+        if (probe.abandonAfter > 0 && probe.contentChunks >= probe.abandonAfter && !probe.abandoned) {
+          probe.abandoned = true;
+          resp.request().reset();
+        }
+      });
       return resp.end().onSuccess(v -> probe.end = System.nanoTime());
     }
 
@@ -259,11 +278,17 @@ public final class SseLoad {
     int contentChunks;
     boolean done;
     boolean overflow;
+    boolean abandoned;
+    final int abandonAfter;
+    private final Stats stats;
+    private long lastChunk;
     private byte[] line = new byte[512];
     private int len;
 
-    StreamProbe(long start) {
+    StreamProbe(long start, Stats stats, int abandonAfter) {
       this.start = start;
+      this.stats = stats;
+      this.abandonAfter = abandonAfter;
     }
 
     void feed(Buffer buf) {
@@ -294,9 +319,13 @@ public final class SseLoad {
       if (data.equals("[DONE]")) {
         done = true;
       } else if (hasContent(data)) {
+        long now = System.nanoTime();
         if (contentChunks++ == 0) {
-          ttft = System.nanoTime();
+          ttft = now;
+        } else {
+          stats.gaps.incrementAndGet((int) Math.min(100_000, (now - lastChunk) / 100_000));
         }
+        lastChunk = now;
       } else if (data.startsWith("{\"error\"") || data.contains("\"error\":{")) {
         errorFrame = data.substring(0, Math.min(300, data.length()));
       }
@@ -341,8 +370,28 @@ public final class SseLoad {
       .put("ttft_max_ms", ms(ttft.length == 0 ? 0 : ttft[ttft.length - 1]))
       .put("total_p50_ms", ms(pct(total, 0.50)))
       .put("total_p99_ms", ms(pct(total, 0.99)))
-      .put("total_max_ms", ms(total.length == 0 ? 0 : total[total.length - 1]));
+      .put("total_max_ms", ms(total.length == 0 ? 0 : total[total.length - 1]))
+      .put("abandoned", s.abandoned.get())
+      .put("gap_p50_ms", gapPct(s, 0.50))
+      .put("gap_p99_ms", gapPct(s, 0.99));
     return o.encode();
+  }
+
+  /** The upper edge of the 100 µs bucket holding the p-th gap, in ms. */
+  static double gapPct(Stats s, double p) {
+    long count = 0;
+    for (int i = 0; i < s.gaps.length(); i++) {
+      count += s.gaps.get(i);
+    }
+    long rank = (long) Math.ceil(p * count);
+    long seen = 0;
+    for (int i = 0; i < s.gaps.length() && count > 0; i++) {
+      seen += s.gaps.get(i);
+      if (seen >= rank) {
+        return (i + 1) / 10.0;
+      }
+    }
+    return 0;
   }
 
   static long pct(long[] sorted, double p) {
@@ -374,6 +423,8 @@ public final class SseLoad {
     String model = "gpt-4o";
     String label = "";
     int loops = Math.min(4, Runtime.getRuntime().availableProcessors());
+    double abandon = 0;
+    double fault = 0;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -388,6 +439,8 @@ public final class SseLoad {
         case "--model" -> model = args[++i];
         case "--label" -> label = args[++i];
         case "--loops" -> loops = Integer.parseInt(args[++i]);
+        case "--abandon-pct" -> abandon = Double.parseDouble(args[++i]);
+        case "--fault-rate" -> fault = Double.parseDouble(args[++i]);
         default -> {
           if (a.startsWith("-") || url != null) {
             System.err.println("unknown argument: " + a);
@@ -400,10 +453,10 @@ public final class SseLoad {
     if (url == null || c < 1 || loops < 1 || timeout < 1) {
       System.err.println("usage: java -cp tiergate.jar loadtest/SseLoad.java URL [-c N] [--chunks N] [--gap-ms N]"
         + " [--duration-s S] [--warmup-s S] [--ramp-ms N] [--max-streams N] [--timeout-s S] [--model M]"
-        + " [--label L] [--loops N]");
+        + " [--label L] [--loops N] [--abandon-pct P] [--fault-rate F]");
       System.exit(2);
     }
     return new Config(url, c, chunks, gap, duration, warmup, ramp, maxStreams, timeout * 1000, model, label,
-      Math.min(loops, c));
+      Math.min(loops, c), abandon, fault);
   }
 }

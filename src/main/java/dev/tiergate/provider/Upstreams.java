@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The upstream HTTP clients of one HTTP verticle instance, one per provider, created on that verticle's event loop so
@@ -31,6 +32,7 @@ public final class Upstreams {
   private final Vertx vertx;
   private final ResolvedHosts hosts;
   private final Map<String, Pooled> clients = new HashMap<>();
+  private final Map<String, Optional<InetAddress>> literals = new HashMap<>();
   private final Map<ProviderFamily, ProviderAdapter> adapters = new EnumMap<>(ProviderFamily.class);
 
   public Upstreams(Vertx vertx) {
@@ -54,9 +56,10 @@ public final class Upstreams {
   public Future<HttpClientRequest> request(ProviderConfig provider, RequestOptions options) {
     options.setFollowRedirects(false);
     String host = options.getHost() != null ? options.getHost() : provider.baseUrl().getHost();
-    InetAddress literal = UpstreamGuard.literal(host);
-    if (literal != null) {
-      return checked(provider, options, List.of(literal), false);
+    // Whether a host is an IP literal never changes: parsed once per host, not per request.
+    Optional<InetAddress> literal = literals.computeIfAbsent(host, h -> Optional.ofNullable(UpstreamGuard.literal(h)));
+    if (literal.isPresent()) {
+      return checked(provider, options, List.of(literal.get()), false);
     }
     List<InetAddress> known = hosts.cached(host);
     if (known != null) {
