@@ -32,9 +32,9 @@ log "baseline: $NORMAL_STREAMS normal streams, no slow readers"
 BASE=$(normal baseline)
 RSS_BASE=$(status_field VmRSS)
 
-log "$SLOW_CLIENTS slow readers at $SLOW_RATE B/s for ${SLOW_SECONDS}s (streams of 5000 chunks, 10 ms apart)"
+log "$SLOW_CLIENTS slow readers at $SLOW_RATE B/s for ${SLOW_SECONDS}s (streams of 2000 chunks, 100 ms apart: ~15 times what they read)"
 taskset -c "$LOAD_CPUS" java loadtest/SlowReaders.java 127.0.0.1 "$GW_PORT" "$SLOW_CLIENTS" "$SLOW_RATE" \
-  "$SLOW_SECONDS" >"$TMP/slow.json" 2>"$TMP/slow.log" &
+  "$SLOW_SECONDS" 2000 100 >"$TMP/slow.json" 2>"$TMP/slow.log" &
 SLOW_PID=$!
 PIDS+=("$SLOW_PID")
 sleep 10 # every slow stream is open and its buffers are full

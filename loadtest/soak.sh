@@ -34,8 +34,8 @@ log "gateway pid $GW_PID on :$GW_PORT, mock on :$MOCK_PORT; soak for ${SECONDS_T
 sample() { # elapsed_s heap_after_gc_bytes direct_bytes threads fds rss_kib
   jcmd "$GW_PID" GC.run >/dev/null 2>&1 || true
   sleep 1
-  printf '%s %s %s %s %s %s\n' "$1" "$(metric 'jvm_memory_used_bytes\{area="heap"')" \
-    "$(metric 'jvm_buffer_memory_used_bytes\{id="direct"')" "$(status_field Threads)" \
+  printf '%s %s %s %s %s %s\n' "$1" "$(metric 'jvm_memory_used_bytes[{]area="heap"')" \
+    "$(metric 'tiergate_netty_direct_memory_bytes[{]allocator="pooled"')" "$(status_field Threads)" \
     "$(ls "/proc/$GW_PID/fd" | wc -l)" "$(status_field VmRSS)"
 }
 
@@ -62,7 +62,7 @@ LOAD=$(cat "$TMP/load.json")
 verdicts=$(awk '
   { n++; for (i = 2; i <= 6; i++) v[n, i] = $i }
   END {
-    split("heap_after_gc_MiB direct_MiB threads fds rss_MiB", name, " ")
+    split("heap_after_gc_MiB netty_direct_MiB threads fds rss_MiB", name, " ")
     split("1048576 1048576 1 1 1024", scale, " ")
     split("8 4 4 16 32", slack, " ")
     third = int((n - 1) / 3); if (third < 1) third = 1
@@ -89,7 +89,7 @@ verdicts=$(awk '
   echo
   echo "Netty leak reports (\`LEAK:\` in the gateway log): **$LEAKS**. Load generator: \`$LOAD\`"
   echo
-  echo "<details><summary>samples: elapsed s, heap after GC bytes, direct bytes, threads, fds, RSS KiB</summary>"
+  echo "<details><summary>samples: elapsed s, heap after GC bytes, Netty direct bytes, threads, fds, RSS KiB</summary>"
   echo
   echo '```'
   cat "$TMP/samples.txt"

@@ -13,7 +13,10 @@ import dev.tiergate.usage.RequestMeters;
 import dev.tiergate.usage.UsageQuery;
 import dev.tiergate.usage.UsageReport;
 import dev.tiergate.usage.UsageTotals;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -69,9 +72,20 @@ public final class MetricsVerticle extends VerticleBase {
       accessLog = new AccessLog(clock);
       vertx.setPeriodic(ACCESS_FLUSH_MS, id -> accessLog.flush());
     }
+    nettyMemoryGauges();
     var outcomes = vertx.eventBus().<CallOutcome>localConsumer(Addresses.OUTCOMES, message -> record(message.body()));
     var queries = vertx.eventBus().<JsonObject>localConsumer(Addresses.USAGE_QUERY, this::answerUsage);
     return Future.all(outcomes.completion(), queries.completion());
+  }
+
+  /** Netty's direct memory, which the JVM's buffer-pool gauges do not see (Netty allocates it itself). */
+  private void nettyMemoryGauges() {
+    Gauge.builder("tiergate.netty.direct.memory", () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory())
+        .baseUnit("bytes").description("Direct memory held by Netty's pooled allocator (Vert.x buffers)")
+        .tag("allocator", "pooled").register(registry);
+    Gauge.builder("tiergate.netty.direct.memory", PlatformDependent::usedDirectMemory)
+        .baseUnit("bytes").description("Direct memory Netty counts itself (-1 when it does not)")
+        .tag("allocator", "platform").register(registry);
   }
 
   @Override
