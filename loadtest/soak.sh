@@ -35,7 +35,7 @@ sample() { # elapsed_s heap_after_gc_bytes direct_bytes threads fds rss_kib
   jcmd "$GW_PID" GC.run >/dev/null 2>&1 || true
   sleep 1
   printf '%s %s %s %s %s %s\n' "$1" "$(metric 'jvm_memory_used_bytes[{]area="heap"')" \
-    "$(metric 'tiergate_netty_direct_memory_bytes[{]allocator="pooled"')" "$(status_field Threads)" \
+    "$(metric 'tiergate_netty_direct_memory_bytes[{]allocator="vertx"')" "$(status_field Threads)" \
     "$(ls "/proc/$GW_PID/fd" | wc -l)" "$(status_field VmRSS)"
 }
 

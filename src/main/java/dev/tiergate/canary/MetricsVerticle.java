@@ -15,11 +15,12 @@ import dev.tiergate.usage.UsageReport;
 import dev.tiergate.usage.UsageTotals;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.util.internal.PlatformDependent;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,14 +79,23 @@ public final class MetricsVerticle extends VerticleBase {
     return Future.all(outcomes.completion(), queries.completion());
   }
 
-  /** Netty's direct memory, which the JVM's buffer-pool gauges do not see (Netty allocates it itself). */
+  /**
+   * Direct memory of Netty's allocators, which the JVM's buffer-pool gauges do not see: the pooled allocator Vert.x
+   * gives its connections, and Netty's default one.
+   */
   private void nettyMemoryGauges() {
-    Gauge.builder("tiergate.netty.direct.memory", () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory())
-        .baseUnit("bytes").description("Direct memory held by Netty's pooled allocator (Vert.x buffers)")
-        .tag("allocator", "pooled").register(registry);
-    Gauge.builder("tiergate.netty.direct.memory", PlatformDependent::usedDirectMemory)
-        .baseUnit("bytes").description("Direct memory Netty counts itself (-1 when it does not)")
-        .tag("allocator", "platform").register(registry);
+    allocatorGauge("vertx", VertxByteBufAllocator.POOLED_ALLOCATOR);
+    if (ByteBufAllocator.DEFAULT != VertxByteBufAllocator.POOLED_ALLOCATOR) {
+      allocatorGauge("netty", ByteBufAllocator.DEFAULT);
+    }
+  }
+
+  private void allocatorGauge(String name, ByteBufAllocator allocator) {
+    if (allocator instanceof ByteBufAllocatorMetricProvider provider) {
+      Gauge.builder("tiergate.netty.direct.memory", provider, p -> p.metric().usedDirectMemory())
+          .baseUnit("bytes").description("Direct memory held by a Netty allocator")
+          .tag("allocator", name).register(registry);
+    }
   }
 
   @Override
