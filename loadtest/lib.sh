@@ -49,7 +49,7 @@ PORT=""
 free_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % 20000)) # below the ephemeral range (32768+), which clients at load fill
     [[ -n ${TAKEN[$p]:-} ]] && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then TAKEN[$p]=1; PORT=$p; return; fi
   done
