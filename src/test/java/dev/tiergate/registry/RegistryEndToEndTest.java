@@ -45,9 +45,7 @@ class RegistryEndToEndTest {
     Migrations.migrate(db.config());
     fake = await(FakeUpstream.start(vertx));
     fake.answer(Scenarios.completion("from the registry"));
-    String root = "http://127.0.0.1:" + fake.port();
-    db.execute("UPDATE llm_providers SET api_key_env = 'FAKE_KEY', base_url = CASE WHEN family = 'openai-compatible'"
-        + " THEN ? ELSE ? END", root + "/v1", root);
+    db.pointProvidersAt("http://127.0.0.1:" + fake.port());
     proxy = await(TcpProxy.start(vertx, db.config().host(), db.config().port()));
   }
 
