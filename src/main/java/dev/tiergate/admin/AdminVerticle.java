@@ -234,8 +234,8 @@ public final class AdminVerticle extends VerticleBase {
       JsonObject entry = new JsonObject().put("model", model.key()).put("provider", model.provider())
           .put("upstreamModel", model.upstreamModel()).put("tier", model.tier().wireName())
           .put("local", snapshot.providers().get(model.provider()).local())
-          .put("stripThinking", model.stripThinking()).put("providerStatus", check.status().name().toLowerCase(
-              Locale.ROOT))
+          .put("stripThinking", model.stripThinking()).put("prefill", model.prefill())
+          .put("providerStatus", check.status().name().toLowerCase(Locale.ROOT))
           .put("contextTokens", model.contextTokens() > 0 ? model.contextTokens() : null)
           .put("price", new JsonObject().put("inputPer1k", model.inputPricePer1k())
               .put("outputPer1k", model.outputPricePer1k()));

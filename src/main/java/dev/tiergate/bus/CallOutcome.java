@@ -26,6 +26,8 @@ package dev.tiergate.bus;
  *                         unknown
  * @param tokensEstimated  whether the token counts are the gateway's estimate, not the provider's report
  * @param partial          a stream that sent content but did not finish (cut, timed out, or abandoned by the client)
+ * @param continued        a stream that broke off mid-answer was continued by a fallback model (prefill): the client
+ *                         got one answer from two models; the token counts are the sum of both calls
  * @param bytesOut         bytes of the response body written to the client
  * @param finishReason     why the answer ended, in the gateway's terms ({@code end_turn}, {@code max_tokens},
  *                         {@code tool_use}, …); {@code null} when it never finished
@@ -39,7 +41,8 @@ package dev.tiergate.bus;
 public record CallOutcome(String requestId, String clientKeyId, String clientFormat, String route, String arm,
                           String tier, String provider, String model, int status, boolean stream, boolean fallback,
                           int retries, double ttftMs, double durationMs, double overheadMs, long promptTokens,
-                          long completionTokens, boolean tokensEstimated, boolean partial, long bytesOut,
+                          long completionTokens, boolean tokensEstimated, boolean partial, boolean continued,
+                          long bytesOut,
                           String finishReason, String errorClass, boolean reasoningStripped, String contentFailure,
                           String promptExcerpt) {
 

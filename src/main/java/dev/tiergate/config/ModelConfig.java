@@ -10,12 +10,14 @@ import java.util.Objects;
  * @param fallbacks     model keys tried in order when this one fails before the first byte reached the client
  * @param stripThinking whether {@code <think>…</think>} blocks are removed from its answers (local reasoning models
  *                      leak them into the text)
+ * @param prefill       whether the model continues a trailing assistant message (Anthropic and Ollama models do): such
+ *                      a model can finish a stream another model broke off mid-answer
  * @param inputPricePer1k  price of 1,000 prompt tokens (0 for local models), for cost balancing and estimates
  * @param outputPricePer1k price of 1,000 completion tokens
  * @param contextTokens    the model's context window in tokens; 0 when unknown
  */
 public record ModelConfig(String key, String provider, String upstreamModel, Tier tier, List<String> fallbacks,
-                          boolean stripThinking, double inputPricePer1k, double outputPricePer1k, int contextTokens) {
+                          boolean stripThinking, boolean prefill, double inputPricePer1k, double outputPricePer1k, int contextTokens) {
 
   public ModelConfig {
     Objects.requireNonNull(key, "key");

@@ -75,7 +75,7 @@ final class RoutingConfigReader {
         ProviderConfig ollama = providers.values().stream()
             .filter(p -> p.local() && p.family() == ProviderFamily.OLLAMA).findFirst()
             .orElseThrow(() -> new ConfigException("OLLAMA_MODEL", "no local provider of family ollama to serve it"));
-        models.put(name, new ModelConfig(name, ollama.name(), name, Tier.HAIKU, List.of(), false, 0, 0, 0));
+        models.put(name, new ModelConfig(name, ollama.name(), name, Tier.HAIKU, List.of(), false, true, 0, 0, 0));
       }
       local.put(Tier.HAIKU, localModel("OLLAMA_MODEL", name, models, providers));
     }

@@ -48,9 +48,34 @@ final class CallChain {
    * @return false when every remaining target's circuit refused
    */
   boolean admit(int from) {
+    return admit(from, false);
+  }
+
+  /**
+   * Like {@link #admit}, among the targets whose model continues a trailing assistant message (prefill) only: the
+   * next attempt finishes an answer another target's stream broke off.
+   */
+  boolean admitContinuation(int from) {
+    return admit(from, true);
+  }
+
+  /** Whether a target after the current one could continue a broken answer: then the answer's text is worth keeping. */
+  boolean canContinue() {
+    for (int i = index + 1; i < targets.size(); i++) {
+      if (targets.get(i).model().prefill()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean admit(int from, boolean prefillOnly) {
     releaseRetry();
     for (int i = from; i < targets.size(); i++) {
       Target candidate = targets.get(i);
+      if (prefillOnly && !candidate.model().prefill()) {
+        continue;
+      }
       Breakers.Attempt admitted = services.breakers().begin(candidate.provider().name(), candidate.model().key());
       if (admitted.admitted()) {
         if (i != index) {

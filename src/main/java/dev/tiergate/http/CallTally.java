@@ -23,6 +23,8 @@ final class CallTally {
   private Usage usage = Usage.UNKNOWN;
   private boolean reasoningStripped;
   private String contentFailure;
+  /** Whether the counts of a broken call that a continuation adds to its own were estimated. */
+  private boolean brokenEstimated;
 
   CallTally(long startNanos) {
     this.startNanos = startNanos;
@@ -41,6 +43,17 @@ final class CallTally {
     return (firstContentNanos - startNanos) / 1e6;
   }
 
+  /**
+   * Token counts of the answer relayed so far, the provider's report where it gave one and an estimate otherwise: what
+   * a broken call adds to its continuation's usage, and what an error frame says reached the client.
+   */
+  Usage soFar(StreamRelay relay, ChatRequest request) {
+    Usage seen = relay.usage();
+    brokenEstimated |= seen.promptTokens() < 0 || seen.completionTokens() < 0;
+    return seen.withTokens(seen.promptTokens() >= 0 ? seen.promptTokens() : TokenEstimate.prompt(request.promptView()),
+        seen.completionTokens() >= 0 ? seen.completionTokens() : TokenEstimate.ofChars(relay.outputChars()));
+  }
+
   /** A whole answer, read, translated and written in {@code processingNanos}. */
   void answered(WholeAnswer answer, long processingNanos) {
     usage = answer.usage();
@@ -50,11 +63,14 @@ final class CallTally {
     this.processingNanos += processingNanos;
   }
 
-  /** Keeps what a relay counted before it goes: usage, characters relayed, the gateway's processing time. */
+  /**
+   * Keeps what a relay counted before it goes: usage (a continuation's already sums both calls), characters relayed
+   * (summed over the relays of a continued answer), the gateway's processing time.
+   */
   void relayed(StreamRelay relay, boolean complete) {
     usage = relay.usage();
     reasoningStripped |= relay.reasoningStripped();
-    outputChars = relay.outputChars();
+    outputChars += relay.outputChars();
     processingNanos += relay.processingNanos();
     if (complete) {
       contentFailure = relay.contentFailure();
@@ -66,15 +82,16 @@ final class CallTally {
    *
    * @param target the target that served or was tried last
    * @param partial whether content reached the client before the call failed
+   * @param continued whether a fallback continued the answer after another model's stream broke off
    */
   CallOutcome outcome(String requestId, String clientKeyId, ChatRequest request, RouteDecision decision,
-                      Target target, CallChain chain, int status, String errorClass, boolean partial, long bytesOut,
-                      Observation observation) {
+                      Target target, CallChain chain, int status, String errorClass, boolean partial,
+                      boolean continued, long bytesOut, Observation observation) {
     long now = System.nanoTime();
     double ttftMs = firstContentNanos < 0 ? -1 : (firstContentNanos - startNanos) / 1e6;
     double overheadMs = ((firstIssueNanos < 0 ? now : firstIssueNanos) - startNanos + processingNanos) / 1e6;
     Usage counted = usage;
-    boolean estimated = false;
+    boolean estimated = continued && brokenEstimated;
     if (firstContentNanos >= 0 && (counted.promptTokens() < 0 || counted.completionTokens() < 0)) {
       // Content reached the client but the provider's count did not (a cut stream, a provider without usage).
       estimated = true;
@@ -85,7 +102,8 @@ final class CallTally {
     return new CallOutcome(requestId, clientKeyId, request.format().wireName(), target.route(),
         decision.primary().route(), decision.tier().wireName(), target.provider().name(), target.model().key(),
         status, request.stream(), chain.onFallback(), chain.retries(), ttftMs, (now - startNanos) / 1e6, overheadMs,
-        counted.promptTokens(), counted.completionTokens(), estimated, partial, bytesOut, counted.finishReason(),
+        counted.promptTokens(), counted.completionTokens(), estimated, partial, continued, bytesOut,
+        counted.finishReason(),
         errorClass, reasoningStripped, contentFailure,
         observation.promptExcerpts() ? PromptExcerpt.of(request.promptView(), observation.secrets()) : null);
   }

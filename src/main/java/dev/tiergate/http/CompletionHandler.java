@@ -93,7 +93,7 @@ final class CompletionHandler implements Handler<RoutingContext> {
     double durationMs = (System.nanoTime() - RequestIds.startNanos(ctx)) / 1e6;
     done.accept(new CallOutcome(RequestIds.of(ctx), clientKeyId(ctx), format.wireName(), "none", "none", "none",
         "none", "none", error != null ? error.status() : 499, false, false, 0, -1, durationMs, durationMs, -1, -1,
-        false, false, ctx.response().bytesWritten(), null, error != null ? error.errorClass() : "client_closed",
+        false, false, false, ctx.response().bytesWritten(), null, error != null ? error.errorClass() : "client_closed",
         false, null, null));
     if (!ctx.response().ended() && !ctx.response().closed()) {
       ctx.fail(failure);

@@ -116,6 +116,11 @@ public final class GatewayException extends RuntimeException {
     return new GatewayException(500, "server_error", "internal_error", "internal_error", false, null, message);
   }
 
+  /** The same error told with {@code message} (for instance with how much of the answer had been sent). */
+  public GatewayException withMessage(String message) {
+    return new GatewayException(status, type, code, errorClass, retryable, retryAfter, message);
+  }
+
   public int status() {
     return status;
   }

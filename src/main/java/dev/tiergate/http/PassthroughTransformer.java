@@ -11,8 +11,11 @@ final class PassthroughTransformer implements StreamTransformer {
 
   private final StreamTap tap;
 
-  PassthroughTransformer(StreamTap tap) {
+  PassthroughTransformer(StreamTap tap, boolean capture) {
     this.tap = tap;
+    if (capture) {
+      tap.captureText();
+    }
   }
 
   @Override
@@ -44,6 +47,12 @@ final class PassthroughTransformer implements StreamTransformer {
       out.accept(closing);
     }
     return true;
+  }
+
+  @Override
+  public Resume resumePoint() {
+    String text = tap.capturedText();
+    return text == null ? null : new Resume(text, tap.position());
   }
 
   @Override

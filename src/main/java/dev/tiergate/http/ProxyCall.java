@@ -4,6 +4,7 @@ import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.config.ProviderTimeouts;
 import dev.tiergate.config.StreamingConfig;
 import dev.tiergate.provider.ProviderAdapter;
+import dev.tiergate.provider.Usage;
 import dev.tiergate.provider.UpstreamRequest;
 import dev.tiergate.provider.Upstreams;
 import dev.tiergate.routing.RouteDecision;
@@ -11,6 +12,7 @@ import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.ClientCodec;
 import dev.tiergate.wire.ClientFormat;
+import dev.tiergate.wire.ContinuationNote;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -21,9 +23,11 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.function.Consumer;
 
 /**
- * One client request on its way through the chain of targets. Owns the call's state machine: attempts and fallback
- * (only before content reached the client), first-byte / heartbeat / maximum-duration timers, cancellation when the
- * client goes away, and the single {@link CallOutcome}. Runs on one event loop; never blocks.
+ * One client request on its way through the chain of targets. Owns the call's state machine: attempts, retries and
+ * fallback before content reached the client; after it, continuation of a broken stream by a prefill-capable fallback
+ * (the text so far goes up as a trailing assistant message and the remainder carries on in the same response);
+ * first-byte / heartbeat / maximum-duration timers, cancellation when the client goes away, and the single
+ * {@link CallOutcome}. Runs on one event loop; never blocks.
  */
 final class ProxyCall implements StreamRelay.Listener {
 
@@ -56,9 +60,21 @@ final class ProxyCall implements StreamRelay.Listener {
   private long firstByteTimer = -1;
   private long heartbeatTimer = -1;
   private long maxTimer = -1;
+  private long maxEndsMs;
   private boolean headersSent;
   private boolean contentStarted;
   private boolean finished;
+  /** Whether the current attempt's relay sent content (for a continuation: whether the fallback's text began). */
+  private boolean attemptContent;
+  /** The failure that broke the answer off mid-stream, with the model it broke on; null while the answer is whole. */
+  private GatewayException broken;
+  private String brokenModel;
+  /** What the client has of the broken answer, for a continuation; null when it cannot be continued. */
+  private Resume resume;
+  private Usage brokenUsage;
+  /** Set while the current attempt continues a broken answer. */
+  private Continuation continuation;
+  private boolean continued;
 
   ProxyCall(Vertx vertx, HttpServerResponse response, ChatRequest request, RouteDecision decision,
             CallServices services, MultiMap forwardHeaders, String requestId, String clientKeyId, long startNanos,
@@ -84,7 +100,9 @@ final class ProxyCall implements StreamRelay.Listener {
 
   void start() {
     response.closeHandler(v -> clientGone());
-    maxTimer = vertx.setTimer(decision.primary().provider().timeouts().maxStreamMs(), id -> onMaxDuration());
+    long maxStreamMs = decision.primary().provider().timeouts().maxStreamMs();
+    maxEndsMs = System.currentTimeMillis() + maxStreamMs;
+    maxTimer = vertx.setTimer(maxStreamMs, id -> onMaxDuration());
     if (request.stream() && codec.heartbeat() != null) {
       heartbeatTimer = vertx.setPeriodic(streaming.heartbeatMs(), id -> heartbeat());
     }
@@ -99,27 +117,55 @@ final class ProxyCall implements StreamRelay.Listener {
           "Every target that may serve this request is failing; its circuit is open"));
       return;
     }
+    target = chain.target();
+    long now = System.currentTimeMillis();
+    issue(request, chain.attemptTimeoutMs(target.provider().timeouts().firstByteMs(), now));
+  }
+
+  /**
+   * Asks the next prefill-capable target to finish the broken answer, inside what is left of the call's maximum
+   * duration; ends the stream with the original failure when no target can.
+   */
+  private void continueOrFail() {
+    long leftMs = maxEndsMs - System.currentTimeMillis();
+    if (resume == null || leftMs <= 0 || !chain.admitContinuation(chain.index() + 1)) {
+      fail(broken);
+      return;
+    }
+    target = chain.target();
+    continuation = Continuation.of(resume, brokenUsage, new ContinuationNote(brokenModel, broken.errorClass()));
+    ChatRequest continuing;
+    try {
+      continuing = request.continuing(continuation.prefill());
+    } catch (GatewayException e) {
+      fail(broken);
+      return;
+    }
+    issue(continuing, Math.max(1, Math.min(target.provider().timeouts().firstByteMs(), leftMs)));
+  }
+
+  /** Sends {@code outgoing} to the current target as a new attempt, with its first-byte timer. */
+  private void issue(ChatRequest outgoing, long firstByteMs) {
     attempt++;
     int seq = attempt;
     live = seq;
-    target = chain.target();
+    attemptContent = false;
     ProviderTimeouts timeouts = target.provider().timeouts();
     ProviderAdapter adapter = upstreams.adapter(target.provider().family());
     UpstreamRequest prepared;
     try {
       MultiMap headers = HeaderHygiene.forFamily(forwardHeaders, target.provider().family());
-      prepared = adapter.prepare(request, target, headers, requestId);
+      prepared = adapter.prepare(outgoing, target, headers, requestId);
     } catch (GatewayException e) {
       onAttemptFailure(seq, e);
       return;
     }
     tally.issuing();
-    long firstByteMs = chain.attemptTimeoutMs(timeouts.firstByteMs(), System.currentTimeMillis());
     firstByteTimer = vertx.setTimer(firstByteMs, id -> onAttemptFailure(seq, GatewayException.timeout(
         "upstream_timeout", "The upstream sent no answer within " + firstByteMs + " ms")));
     upstreams.request(target.provider(), prepared.options())
         .compose(req -> send(seq, req, prepared.body()))
-        .onSuccess(resp -> onResponse(seq, adapter, resp))
+        .onSuccess(resp -> onResponse(seq, adapter, outgoing, resp))
         .onFailure(failure -> onAttemptFailure(seq, UpstreamFailures.classify(failure, timeouts)));
   }
 
@@ -132,7 +178,7 @@ final class ProxyCall implements StreamRelay.Listener {
     return req.send(body);
   }
 
-  private void onResponse(int seq, ProviderAdapter adapter, HttpClientResponse resp) {
+  private void onResponse(int seq, ProviderAdapter adapter, ChatRequest outgoing, HttpClientResponse resp) {
     if (finished || seq != live) {
       resp.request().reset();
       return;
@@ -159,10 +205,12 @@ final class ProxyCall implements StreamRelay.Listener {
             "The upstream answered a stream request without a stream (" + adapter.framing() + " expected)"));
       });
     } else {
-      relay = new StreamRelay(vertx, resp, response, adapter.framing(),
-          StreamTransformer.of(adapter, request, target, requestId),
-          streaming.maxEventBytes(), target.provider().timeouts().idleMs(), this,
-          services.observation().chunkGaps(target.route()));
+      boolean capture = chain.canContinue();
+      StreamTransformer transformer = continuation == null
+          ? StreamTransformer.of(adapter, request, target, requestId, capture)
+          : StreamTransformer.continuing(adapter, outgoing, target, requestId, continuation, capture);
+      relay = new StreamRelay(vertx, resp, response, adapter.framing(), transformer, streaming.maxEventBytes(),
+          target.provider().timeouts().idleMs(), this, services.observation().chunkGaps(target.route()));
       relay.start();
     }
   }
@@ -197,9 +245,13 @@ final class ProxyCall implements StreamRelay.Listener {
   @Override
   public void onFirstContent() {
     cancelTimer(firstByteTimer);
-    cancelTimer(heartbeatTimer);
-    contentStarted = true;
-    services.latency().record(target.model().key(), tally.contentStarts());
+    attemptContent = true;
+    continued |= continuation != null;
+    if (!contentStarted) {
+      cancelTimer(heartbeatTimer);
+      contentStarted = true;
+      services.latency().record(target.model().key(), tally.contentStarts());
+    }
     if (!headersSent) {
       commitStreamHeaders();
     }
@@ -230,12 +282,11 @@ final class ProxyCall implements StreamRelay.Listener {
     }
     live = -1;
     cancelTimer(firstByteTimer);
-    abortUpstream();
     if (contentStarted) {
-      chain.failed(error);
-      fail(error);
+      onBrokenAnswer(error);
       return;
     }
+    abortUpstream();
     RetryPolicy.Decision next = chain.decide(error, System.currentTimeMillis());
     switch (next.kind()) {
       case RETRY_SAME -> retryTimer = vertx.setTimer(Math.max(1, next.delayMs()), id -> {
@@ -253,6 +304,26 @@ final class ProxyCall implements StreamRelay.Listener {
       }
       case FAIL -> fail(error);
     }
+  }
+
+  /**
+   * An attempt failed after content reached the client. When this attempt's own content broke off, that failure is
+   * what the client must hear of and what a continuation resumes from; a continuation that failed before its first
+   * content changes neither, so the error frame never names a fallback's refusal.
+   */
+  private void onBrokenAnswer(GatewayException error) {
+    if (attemptContent && relay != null) {
+      resume = relay.resumePoint();
+      brokenUsage = tally.soFar(relay, request);
+      broken = error.withMessage(error.getMessage() + " (after about " + brokenUsage.completionTokens()
+          + " tokens of the answer had reached the client)");
+      brokenModel = target.model().key();
+    } else if (broken == null) {
+      broken = error;
+    }
+    abortUpstream();
+    chain.failed(error);
+    continueOrFail();
   }
 
   private void fail(GatewayException error) {
@@ -283,6 +354,11 @@ final class ProxyCall implements StreamRelay.Listener {
       return;
     }
     abortUpstream();
+    if (broken != null && !attemptContent) {
+      // A continuation that had not begun when time ran out: the answer is broken by what broke it, not by the clock.
+      fail(broken);
+      return;
+    }
     fail(GatewayException.timeout("upstream_max_duration", "The call exceeded the maximum duration of "
         + decision.primary().provider().timeouts().maxStreamMs() + " ms"));
   }
@@ -330,7 +406,7 @@ final class ProxyCall implements StreamRelay.Listener {
     cancelTimer(retryTimer);
     chain.close();
     outcomes.accept(tally.outcome(requestId, clientKeyId, request, decision, target, chain, status, errorClass,
-        contentStarted && errorClass != null, response.bytesWritten(), services.observation()));
+        contentStarted && errorClass != null, continued, response.bytesWritten(), services.observation()));
   }
 
   private void cancelTimer(long id) {

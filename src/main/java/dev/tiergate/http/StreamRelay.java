@@ -91,6 +91,11 @@ final class StreamRelay {
     return transformer.outputChars();
   }
 
+  /** What the client received through this relay, for a continuation; null when it cannot be continued. */
+  Resume resumePoint() {
+    return transformer.resumePoint();
+  }
+
   /** Time spent parsing, transforming and writing the upstream's chunks: the gateway's share of the stream. */
   long processingNanos() {
     return processingNanos;

@@ -16,15 +16,36 @@ import java.util.function.Consumer;
  */
 interface StreamTransformer {
 
-  /** The transformer for one streamed call to {@code target}: passthrough when no translation is needed. */
-  static StreamTransformer of(ProviderAdapter adapter, ChatRequest request, Target target, String requestId) {
+  /**
+   * The transformer for one streamed call to {@code target}: passthrough when no translation is needed.
+   *
+   * @param capture whether to keep the answer's text, for a continuation should the stream break off
+   */
+  static StreamTransformer of(ProviderAdapter adapter, ChatRequest request, Target target, String requestId,
+                              boolean capture) {
     if (Passthrough.applies(request, target)) {
-      return new PassthroughTransformer(adapter.newTap(request));
+      return new PassthroughTransformer(adapter.newTap(request), capture);
     }
     ClientCodec codec = request.format().codec();
     return new TranslatingTransformer(adapter.newDecoder(request),
         codec.newStreamEncoder(request, target.model().key(), requestId), target.model().stripThinking(),
-        codec.heartbeat());
+        codec.heartbeat(), capture ? "" : null, null);
+  }
+
+  /**
+   * The transformer for {@code target} continuing an answer the client already receives: always translated, into an
+   * encoder that carries on the client's stream.
+   *
+   * @param request the continuation request ({@link ChatRequest#continuing})
+   * @param capture whether to keep the text, for yet another continuation
+   */
+  static StreamTransformer continuing(ProviderAdapter adapter, ChatRequest request, Target target, String requestId,
+                                      Continuation continuation, boolean capture) {
+    ClientCodec codec = request.format().codec();
+    return new TranslatingTransformer(adapter.newDecoder(request),
+        codec.resumeStreamEncoder(request, target.model().key(), requestId, continuation.from().at(),
+            continuation.note()),
+        target.model().stripThinking(), codec.heartbeat(), capture ? continuation.from().text() : null, continuation);
   }
 
   /**
@@ -48,6 +69,12 @@ interface StreamTransformer {
 
   /** Characters of generated content relayed so far (text and tool-call arguments), for a token estimate. */
   long outputChars();
+
+  /**
+   * What the client received so far, for another model to continue: null when the text was not kept or the answer
+   * holds more than text (a tool call), which no prefill can carry on.
+   */
+  Resume resumePoint();
 
   /** Whether reasoning blocks were removed from the answer. */
   default boolean reasoningStripped() {

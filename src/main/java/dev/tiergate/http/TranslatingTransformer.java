@@ -24,15 +24,22 @@ final class TranslatingTransformer implements StreamTransformer {
   private final Buffer heartbeat;
 
   /**
-   * @param heartbeat the client format's keep-alive, relayed for upstream keep-alives once content started; null for
-   *                  none
+   * @param heartbeat    the client format's keep-alive, relayed for upstream keep-alives once content started; null
+   *                     for none
+   * @param captureSeed  the text the client already has, to keep the answer's text after it; null to keep none
+   * @param continuation set when this call continues another model's broken answer, null otherwise
    */
-  TranslatingTransformer(StreamDecoder decoder, StreamEncoder encoder, boolean stripThinking, Buffer heartbeat) {
+  TranslatingTransformer(StreamDecoder decoder, StreamEncoder encoder, boolean stripThinking, Buffer heartbeat,
+                         String captureSeed, Continuation continuation) {
     this.decoder = decoder;
     this.encoder = encoder;
     this.tally = new StreamTally(encoder);
+    if (captureSeed != null) {
+      tally.captureText(captureSeed);
+    }
     this.stripper = stripThinking ? new ThinkStripper(tally) : null;
-    this.pipeline = stripper != null ? stripper : tally;
+    EventSink stripped = stripper != null ? stripper : tally;
+    this.pipeline = continuation != null ? continuation.front(stripped) : stripped;
     this.heartbeat = heartbeat;
   }
 
@@ -56,6 +63,12 @@ final class TranslatingTransformer implements StreamTransformer {
       drain(out);
     }
     return complete;
+  }
+
+  @Override
+  public Resume resumePoint() {
+    String text = tally.capturedText();
+    return text == null || tally.toolCalls() > 0 ? null : new Resume(text, encoder.position());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.tiergate.provider;
 
 import dev.tiergate.wire.StreamDecoder;
+import dev.tiergate.wire.StreamPosition;
 import dev.tiergate.wire.StreamTally;
 import io.vertx.core.buffer.Buffer;
 
@@ -40,5 +41,20 @@ public final class DecoderTap implements StreamTap {
   @Override
   public long outputChars() {
     return tally.outputChars();
+  }
+
+  @Override
+  public void captureText() {
+    tally.captureText("");
+  }
+
+  @Override
+  public String capturedText() {
+    return tally.toolCalls() > 0 ? null : tally.capturedText();
+  }
+
+  @Override
+  public StreamPosition position() {
+    return decoder.position();
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tiergate.http.GatewayException;
 import dev.tiergate.http.JsonSupport;
+import dev.tiergate.wire.StreamPosition;
 import dev.tiergate.wire.openai.OpenAiFinish;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -26,6 +27,9 @@ public final class OpenAiStreamTap implements StreamTap {
   private final boolean clientWantsUsage;
   private Usage usage = Usage.UNKNOWN;
   private long outputChars;
+  private String id;
+  private StringBuilder captured;
+  private boolean beyondText;
 
   public OpenAiStreamTap(boolean clientWantsUsage) {
     this.clientWantsUsage = clientWantsUsage;
@@ -63,6 +67,21 @@ public final class OpenAiStreamTap implements StreamTap {
     return outputChars;
   }
 
+  @Override
+  public void captureText() {
+    captured = new StringBuilder();
+  }
+
+  @Override
+  public String capturedText() {
+    return captured == null || beyondText ? null : captured.toString();
+  }
+
+  @Override
+  public StreamPosition position() {
+    return new StreamPosition(id, -1, false, 0);
+  }
+
   private TapAction inspectChunk(JsonParser parser) throws IOException {
     if (parser.nextToken() != JsonToken.START_OBJECT) {
       throw new com.fasterxml.jackson.core.JsonParseException(parser, "a chunk must be a JSON object");
@@ -80,6 +99,11 @@ public final class OpenAiStreamTap implements StreamTap {
           }
         }
         case "choices" -> choices = readChoices(parser, value);
+        case "id" -> {
+          if (id == null && value == JsonToken.VALUE_STRING) {
+            id = parser.getText();
+          }
+        }
         case "usage" -> usageReported = readUsage(parser, value);
         default -> parser.skipChildren();
       }
@@ -114,7 +138,10 @@ public final class OpenAiStreamTap implements StreamTap {
     return count;
   }
 
-  /** Counts the characters of generated strings in a delta (content, refusal, tool names and arguments). */
+  /**
+   * Counts the characters of generated strings in a delta (content, refusal, tool names and arguments), and keeps the
+   * content text when capturing.
+   */
   private void countDelta(JsonParser parser) throws IOException {
     int depth = 1;
     while (depth > 0) {
@@ -129,11 +156,26 @@ public final class OpenAiStreamTap implements StreamTap {
           String field = parser.currentName();
           if (field != null && GENERATED.contains(field)) {
             outputChars += parser.getTextLength();
+            capture(field, depth, parser);
           }
         }
         default -> {
         }
       }
+    }
+  }
+
+  private void capture(String field, int depth, JsonParser parser) throws IOException {
+    if (captured == null) {
+      return;
+    }
+    if (depth > 1) {
+      // A tool call's name or arguments (empty tool_calls arrays, which some servers send, do not count).
+      beyondText = true;
+    } else if (field.equals("content")) {
+      captured.append(parser.getText());
+    } else if (field.equals("refusal")) {
+      beyondText = true;
     }
   }
 

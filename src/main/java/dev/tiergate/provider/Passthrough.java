@@ -9,8 +9,12 @@ public final class Passthrough {
   private Passthrough() {
   }
 
-  /** True when the request and its answer can pass unchanged between the client and {@code target}. */
+  /**
+   * True when the request and its answer can pass unchanged between the client and {@code target}: never for a
+   * continuation, whose request holds text the client did not send and whose stream carries on the client's.
+   */
   public static boolean applies(ChatRequest request, Target target) {
-    return request.format().codec().nativeFamily() == target.provider().family() && !target.model().stripThinking();
+    return request.format().codec().nativeFamily() == target.provider().family() && !target.model().stripThinking()
+        && !request.continuation();
   }
 }

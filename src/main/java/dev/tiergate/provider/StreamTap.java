@@ -1,5 +1,6 @@
 package dev.tiergate.provider;
 
+import dev.tiergate.wire.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -26,4 +27,18 @@ public interface StreamTap {
 
   /** Characters of generated text and tool-call arguments relayed so far (for a token estimate). */
   long outputChars();
+
+  /** Keeps the answer's text from now on, for {@link #capturedText()}: asked when the answer may need continuing. */
+  void captureText();
+
+  /**
+   * The answer's text relayed so far, when another model could continue it: null when not capturing, or when the
+   * answer holds more than text (a tool call, a refusal), which no prefill can carry on.
+   */
+  String capturedText();
+
+  /** Where the relayed stream stands, as the client saw it. */
+  default StreamPosition position() {
+    return StreamPosition.UNKNOWN;
+  }
 }

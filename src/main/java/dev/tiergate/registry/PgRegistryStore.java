@@ -263,17 +263,19 @@ public final class PgRegistryStore implements RegistryStore {
         : Arrays.stream(listed).filter(f -> active.contains(f) && !f.equals(key)).distinct().toList();
     return new ModelConfig(key, row.getString("provider_key"), row.getString("upstream_model"),
         Tier.parseConfig(where + ".leo_tier", row.getString("leo_tier")), fallbacks,
-        stripThinking(where, row.getJsonObject("options")), row.getDouble("price_input"),
+        option(where, row.getJsonObject("options"), "stripThinking"),
+        option(where, row.getJsonObject("options"), "prefill"), row.getDouble("price_input"),
         row.getDouble("price_output"), row.getInteger("context_length") == null ? 0 : row.getInteger("context_length"));
   }
 
-  private static boolean stripThinking(String where, JsonObject options) {
-    Object value = options == null ? null : options.getValue("stripThinking");
+  /** A per-model switch of the {@code options} column; absent means off. */
+  private static boolean option(String where, JsonObject options, String name) {
+    Object value = options == null ? null : options.getValue(name);
     if (value == null) {
       return false;
     }
     if (!(value instanceof Boolean flag)) {
-      throw new ConfigException(where + ".options.stripThinking", "must be true or false");
+      throw new ConfigException(where + ".options." + name, "must be true or false");
     }
     return flag;
   }

@@ -97,6 +97,9 @@ public final class AccessLog {
     out.append(",\"bytes\":").append(o.bytesOut());
     string(out, "finish", o.finishReason());
     out.append(",\"partial\":").append(o.partial());
+    if (o.continued()) {
+      out.append(",\"continued\":true");
+    }
     string(out, "error", o.errorClass());
     if (o.contentFailure() != null) {
       string(out, "contentFailure", o.contentFailure());

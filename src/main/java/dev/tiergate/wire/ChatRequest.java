@@ -16,9 +16,29 @@ import java.util.List;
  *                         formats always report it)
  * @param user             the end-user id the client gave, null when absent
  * @param canonical        the request in the gateway's terms, read on first use
+ * @param continuation     whether this asks a model to continue an answer another model began (a trailing assistant
+ *                         message holds the text so far): it is always written from the conversation, never passed
+ *                         through
  */
 public record ChatRequest(ClientFormat format, ObjectNode body, String model, boolean stream, boolean clientWantsUsage,
-                          String user, Lazy<Conversation> canonical) {
+                          String user, Lazy<Conversation> canonical, boolean continuation) {
+
+  /** A request as a client sent it. */
+  public ChatRequest(ClientFormat format, ObjectNode body, String model, boolean stream, boolean clientWantsUsage,
+                     String user, Lazy<Conversation> canonical) {
+    this(format, body, model, stream, clientWantsUsage, user, canonical, false);
+  }
+
+  /**
+   * This request with {@code answerSoFar} as the start of the assistant's answer (prefill), for a model that
+   * continues a trailing assistant message.
+   *
+   * @throws dev.tiergate.http.GatewayException (400) when the request cannot be read into a conversation
+   */
+  public ChatRequest continuing(String answerSoFar) {
+    Conversation continued = conversation().continuedWith(answerSoFar);
+    return new ChatRequest(format, body, model, stream, clientWantsUsage, user, Lazy.of(continued), true);
+  }
 
   /**
    * The request in the gateway's terms.

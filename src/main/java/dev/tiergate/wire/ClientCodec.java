@@ -40,6 +40,15 @@ public interface ClientCodec {
    */
   StreamEncoder newStreamEncoder(ChatRequest request, String model, String requestId);
 
+  /**
+   * A new encoder that carries on a stream the client already receives: no message header, text goes on at
+   * {@code at}, and the last frame tells of the continuation (where the format has room for it).
+   *
+   * @param model the model that finishes the answer, named from now on
+   */
+  StreamEncoder resumeStreamEncoder(ChatRequest request, String model, String requestId, StreamPosition at,
+                                    ContinuationNote note);
+
   /** A whole answer in this format. */
   Buffer encodeCompletion(Completion completion, ChatRequest request, String model, String requestId);
 }

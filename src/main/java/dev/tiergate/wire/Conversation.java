@@ -1,5 +1,6 @@
 package dev.tiergate.wire;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,6 +25,26 @@ public record Conversation(String system, List<Turn> turns, List<ToolSpec> tools
     Objects.requireNonNull(toolChoice, "toolChoice");
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(responseFormat, "responseFormat");
+  }
+
+  /**
+   * This conversation with {@code answerSoFar} as the start of the assistant's answer: appended to a trailing
+   * assistant turn (the client's own prefill) or as a new one. Empty text leaves the conversation as it is.
+   */
+  public Conversation continuedWith(String answerSoFar) {
+    if (answerSoFar.isEmpty()) {
+      return this;
+    }
+    List<Turn> continued = new ArrayList<>(turns);
+    Turn last = continued.getLast();
+    if (last.role() == Turn.Role.ASSISTANT) {
+      List<Part> parts = new ArrayList<>(last.parts());
+      parts.add(new Part.Text(answerSoFar));
+      continued.set(continued.size() - 1, new Turn(Turn.Role.ASSISTANT, parts));
+    } else {
+      continued.add(new Turn(Turn.Role.ASSISTANT, List.of(new Part.Text(answerSoFar))));
+    }
+    return new Conversation(system, continued, tools, toolChoice, sampling, responseFormat, stream);
   }
 
   /**

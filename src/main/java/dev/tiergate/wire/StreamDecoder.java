@@ -21,4 +21,12 @@ public interface StreamDecoder {
    * whose streams simply end (Gemini), or a finish reason already seen — and false when the stream was cut.
    */
   boolean endOfInput(EventSink sink);
+
+  /**
+   * Where the upstream's stream stands, as its own frames tell: what a client that received those frames unchanged
+   * has seen (for a continuation after a passthrough).
+   */
+  default StreamPosition position() {
+    return StreamPosition.UNKNOWN;
+  }
 }

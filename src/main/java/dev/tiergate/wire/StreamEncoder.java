@@ -11,4 +11,9 @@ public interface StreamEncoder extends EventSink {
 
   /** The bytes encoded since the last call, null when there are none. */
   Buffer take();
+
+  /** Where the stream written so far stands, for another model's answer to carry on in it. */
+  default StreamPosition position() {
+    return StreamPosition.UNKNOWN;
+  }
 }

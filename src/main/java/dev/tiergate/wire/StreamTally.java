@@ -19,6 +19,8 @@ public final class StreamTally implements EventSink {
   private long outputChars;
   /** The end of the text so far, so that a {@code <think>} split across deltas is still seen. */
   private String tail = "";
+  /** The text relayed so far, kept only while the answer may have to be continued elsewhere; null otherwise. */
+  private StringBuilder captured;
 
   public StreamTally(EventSink next) {
     this.next = next;
@@ -43,6 +45,9 @@ public final class StreamTally implements EventSink {
       case StreamEvent.ToolCallDelta delta -> outputChars += delta.arguments() == null ? 0 : delta.arguments().length();
       case StreamEvent.TextDelta delta -> {
         outputChars += delta.text().length();
+        if (captured != null) {
+          captured.append(delta.text());
+        }
         if (!leakedThink) {
           String seen = tail + delta.text();
           leakedThink = seen.contains("<think>");
@@ -54,6 +59,19 @@ public final class StreamTally implements EventSink {
       }
     }
     next.accept(event);
+  }
+
+  /**
+   * Keeps the answer's text from now on, after {@code seed} (the text an earlier model already relayed), so that
+   * another model can be asked to continue it.
+   */
+  public void captureText(String seed) {
+    captured = new StringBuilder(seed);
+  }
+
+  /** The text kept since {@link #captureText}, null when not capturing. */
+  public String capturedText() {
+    return captured == null ? null : captured.toString();
   }
 
   public boolean ended() {

@@ -49,7 +49,7 @@ class MigrationsTest {
     List<Map<String, Object>> history = database.query(
         "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank");
     assertEquals(List.of(Map.of("version", "1", "success", true), Map.of("version", "2", "success", true),
-        Map.of("version", "3", "success", true)), history);
+        Map.of("version", "3", "success", true), Map.of("version", "4", "success", true)), history);
     assertEquals(9L, count("SELECT count(*) FROM llm_providers"));
     assertEquals(10L, count("SELECT count(*) FROM llm_models"));
     assertEquals(1L, count("SELECT count(*) FROM model_usage_log"));

@@ -132,8 +132,11 @@ class PgRegistryStoreTest {
     assertEquals(Map.of(Tier.HAIKU, "qwen2.5-coder:7b"), registry.localModels());
     ModelConfig model = registry.models().get("qwen2.5-coder:7b");
     assertEquals(new ModelConfig("qwen2.5-coder:7b", "ollama", "qwen2.5-coder:7b", Tier.HAIKU,
-        List.of("gpt-4o-mini"), false, 0, 0, 32768), model);
+        List.of("gpt-4o-mini"), false, false, 0, 0, 32768), model);
     assertTrue(registry.models().containsKey("qwen3-coder:30b"), "the old default stays pinnable");
+    assertTrue(registry.models().get("qwen3-coder:30b").prefill(), "seeded Ollama models continue a prefill");
+    assertTrue(registry.models().get("claude-haiku-3-5-20241022").prefill(), "seeded Anthropic models too");
+    assertFalse(registry.models().get("gpt-4o-mini").prefill(), "OpenAI's Chat Completions does not");
     assertEquals("claude-haiku-3-5-20241022", registry.tiers().get(Tier.HAIKU));
   }
 

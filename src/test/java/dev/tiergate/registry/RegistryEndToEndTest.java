@@ -60,8 +60,9 @@ class RegistryEndToEndTest {
     startGateway();
     assertEquals("claude-sonnet-4-20250514", routedModel("tier:sonnet"));
     long changed = System.nanoTime();
-    db.execute("UPDATE llm_models SET is_tier_default = (model_key = 'gpt-4o') WHERE leo_tier = 'sonnet'"
-        + " AND NOT is_local");
+    // Two statements: the one-default-per-tier index is checked row by row, in whatever order the rows lie on disk.
+    db.execute("UPDATE llm_models SET is_tier_default = false WHERE leo_tier = 'sonnet' AND NOT is_local");
+    db.execute("UPDATE llm_models SET is_tier_default = true WHERE model_key = 'gpt-4o'");
     await(until(() -> admin.get("/admin/route?model=tier:sonnet"),
         r -> "gpt-4o".equals(r.json().getJsonArray("chain").getJsonObject(0).getString("model"))));
     long tookMs = (System.nanoTime() - changed) / 1_000_000;

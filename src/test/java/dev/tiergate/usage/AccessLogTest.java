@@ -18,7 +18,7 @@ class AccessLogTest {
   void everyFieldIsWrittenAndEscaped() {
     String awkward = "mo\"del\\with\nnew\tline\u0001\u2028";
     CallOutcome outcome = new CallOutcome("tg-1", "key-1", "openai", "cloud", "cloud", "sonnet", "prov", awkward, 200,
-        true, true, 2, 12.3456789, 100.5, 0.0421, 9, -1, true, true, 512, "end_turn", "upstream_stream_cut", false,
+        true, true, 2, 12.3456789, 100.5, 0.0421, 9, -1, true, true, false, 512, "end_turn", "upstream_stream_cut", false,
         "leaked_think", "the \"prompt\"");
     JsonObject line = AccessLog.line(outcome, 0.000123456789, new MutableClock(Instant.parse("2026-11-22T07:00:00Z")));
     assertEquals(awkward, line.getString("model"));
@@ -36,7 +36,7 @@ class AccessLogTest {
     assertEquals("leaked_think", line.getString("contentFailure"));
     assertEquals(25, line.size());
     CallOutcome refused = new CallOutcome("tg-2", "anonymous", "ollama", "none", "none", "none", "none", "none", 401,
-        false, false, 0, -1, 0.2, 0.2, -1, -1, false, false, 90, null, "unauthorized", false, null, null);
+        false, false, 0, -1, 0.2, 0.2, -1, -1, false, false, false, 90, null, "unauthorized", false, null, null);
     JsonObject plain = AccessLog.line(refused, 0, new MutableClock(Instant.EPOCH));
     assertNull(plain.getValue("ttftMs"));
     assertEquals(0, plain.getDouble("costUsd"));

@@ -81,7 +81,7 @@ class UsageTotalsTest {
 
   @Test
   void pricingChargesCloudTokensAndNeverLocalOnes() {
-    ModelConfig priced = new ModelConfig("m", "p", "m", Tier.SONNET, List.of(), false, 3.0, 15.0, 0);
+    ModelConfig priced = new ModelConfig("m", "p", "m", Tier.SONNET, List.of(), false, false, 3.0, 15.0, 0);
     Map<String, ModelConfig> models = Map.of("m", priced);
     assertEquals((1000 * 3.0 + 200 * 15.0) / 1000.0,
         Pricing.cost(outcome("p", "m", "sonnet", "cloud", "k", null, 1000, 200), models), 1e-12);
@@ -106,6 +106,6 @@ class UsageTotalsTest {
   private static CallOutcome outcome(String provider, String model, String tier, String route, String key,
                                      String error, long prompt, long completion) {
     return new CallOutcome("r", key, "openai", route, route, tier, provider, model, error == null ? 200 : 504, false,
-        false, 0, 1, 2, 0.1, prompt, completion, false, false, 10, null, error, false, null, null);
+        false, 0, 1, 2, 0.1, prompt, completion, false, false, false, 10, null, error, false, null, null);
   }
 }

@@ -7,7 +7,9 @@ import dev.tiergate.http.GatewayException;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.ClientCodec;
 import dev.tiergate.wire.Completion;
+import dev.tiergate.wire.ContinuationNote;
 import dev.tiergate.wire.StreamEncoder;
+import dev.tiergate.wire.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 
 /** Clients speaking the Anthropic Messages API ({@code POST /v1/messages}). */
@@ -50,6 +52,13 @@ public final class AnthropicClientCodec implements ClientCodec {
   @Override
   public StreamEncoder newStreamEncoder(ChatRequest request, String model, String requestId) {
     return new AnthropicStreamEncoder("msg_" + requestId, model);
+  }
+
+  @Override
+  public StreamEncoder resumeStreamEncoder(ChatRequest request, String model, String requestId, StreamPosition at,
+                                           ContinuationNote note) {
+    String id = at.messageId() != null ? at.messageId() : "msg_" + requestId;
+    return new AnthropicStreamEncoder(id, model, at, note.json(model));
   }
 
   @Override

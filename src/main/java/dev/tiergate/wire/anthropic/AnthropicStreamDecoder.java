@@ -9,6 +9,7 @@ import dev.tiergate.wire.EventSink;
 import dev.tiergate.wire.FinishReason;
 import dev.tiergate.wire.StreamDecoder;
 import dev.tiergate.wire.StreamEvent;
+import dev.tiergate.wire.StreamPosition;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +32,10 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
   private boolean started;
   private boolean finished;
   private boolean ended;
+  private String messageId;
+  private int openBlock = -1;
+  private boolean openIsText;
+  private int nextBlock;
 
   @Override
   public void decode(SseEvent frame, EventSink sink) {
@@ -43,9 +48,18 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
     switch (type) {
       case "message_start" -> {
         start(sink);
+        messageId = event.path("message").path("id").asText(null);
         usage(event.path("message").path("usage"), sink);
       }
-      case "content_block_start" -> blockStart(event, sink);
+      case "content_block_start" -> {
+        track(event);
+        blockStart(event, sink);
+      }
+      case "content_block_stop" -> {
+        if (event.path("index").asInt(-2) == openBlock) {
+          openBlock = -1;
+        }
+      }
       case "content_block_delta" -> blockDelta(event, sink);
       case "message_delta" -> messageDelta(event, sink);
       case "message_stop" -> stop(sink);
@@ -56,7 +70,7 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
             "The upstream reported an error mid-stream: " + Redactor.clip(message));
       }
       default -> {
-        // ping, content_block_stop and event types added later carry nothing for the client.
+        // ping and event types added later carry nothing for the client.
       }
     }
   }
@@ -65,6 +79,19 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
   @Override
   public boolean endOfInput(EventSink sink) {
     return ended;
+  }
+
+  @Override
+  public StreamPosition position() {
+    return new StreamPosition(messageId, openBlock, openIsText, nextBlock);
+  }
+
+  /** Keeps the block structure the client has seen (thinking and server tool blocks included). */
+  private void track(JsonNode event) {
+    int index = event.path("index").asInt(nextBlock);
+    openBlock = index;
+    openIsText = "text".equals(event.path("content_block").path("type").asText());
+    nextBlock = Math.max(nextBlock, index + 1);
   }
 
   private void start(EventSink sink) {

@@ -8,6 +8,7 @@ import dev.tiergate.http.JsonSupport;
 import dev.tiergate.wire.FinishReason;
 import dev.tiergate.wire.StreamEncoder;
 import dev.tiergate.wire.StreamEvent;
+import dev.tiergate.wire.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,6 +19,10 @@ import java.util.Map;
  * {@code message_stop}. The {@code message_delta} waits for the end of the stream so that it carries usage reported
  * after the finish reason (OpenAI sends its usage chunk last). A stop sequence is reported without the sequence itself,
  * which no other format tells.
+ *
+ * <p>A resumed encoder carries on a stream another model began: no {@code message_start}, text goes on in the open
+ * text block (or a new one at the next free index), and {@code message_delta} carries a {@code tiergate} object
+ * telling of the continuation and naming the model that finished.
  */
 final class AnthropicStreamEncoder implements StreamEncoder {
 
@@ -27,6 +32,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
   private final String model;
   /** Tool call index to the content block that carries it. */
   private final Map<Integer, Integer> toolBlocks = new HashMap<>();
+  private final ObjectNode note;
   private Buffer out;
   private boolean started;
   private boolean ended;
@@ -40,6 +46,23 @@ final class AnthropicStreamEncoder implements StreamEncoder {
   AnthropicStreamEncoder(String id, String model) {
     this.id = id;
     this.model = model;
+    this.note = null;
+  }
+
+  /** An encoder that carries on a stream standing at {@code at}; {@code note} goes into {@code message_delta}. */
+  AnthropicStreamEncoder(String id, String model, StreamPosition at, ObjectNode note) {
+    this.id = id;
+    this.model = model;
+    this.note = note;
+    this.started = true;
+    this.openBlock = at.openBlock();
+    this.openIsText = at.openIsText();
+    this.nextBlock = Math.max(at.nextBlock(), at.openBlock() + 1);
+  }
+
+  @Override
+  public StreamPosition position() {
+    return new StreamPosition(id, openBlock, openIsText, nextBlock);
   }
 
   @Override
@@ -145,6 +168,9 @@ final class AnthropicStreamEncoder implements StreamEncoder {
       usage.put("input_tokens", promptTokens);
     }
     usage.put("output_tokens", Math.max(completionTokens, 0));
+    if (note != null) {
+      event.set("tiergate", note);
+    }
     write(event);
     write(JSON.objectNode().put("type", "message_stop"));
   }

@@ -8,8 +8,10 @@ import dev.tiergate.http.GatewayException;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.ClientCodec;
 import dev.tiergate.wire.Completion;
+import dev.tiergate.wire.ContinuationNote;
 import dev.tiergate.wire.Part;
 import dev.tiergate.wire.StreamEncoder;
+import dev.tiergate.wire.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 
@@ -65,6 +67,12 @@ public final class OllamaClientCodec implements ClientCodec {
   @Override
   public StreamEncoder newStreamEncoder(ChatRequest request, String model, String requestId) {
     return new OllamaStreamEncoder(model, clock);
+  }
+
+  @Override
+  public StreamEncoder resumeStreamEncoder(ChatRequest request, String model, String requestId, StreamPosition at,
+                                           ContinuationNote note) {
+    return new OllamaStreamEncoder(model, clock, note.json(model));
   }
 
   @Override

@@ -19,7 +19,8 @@ import java.util.Map;
  * Writes events as Ollama's {@code /api/chat} NDJSON stream: one line per text delta, one per tool call, and a final
  * {@code "done":true} line with the done reason and token counts. Ollama sends a tool call whole, its arguments a JSON
  * object, so a call's argument fragments are held until the call is complete (the next call starts, or the answer
- * finishes). Durations, which only Ollama itself can measure, are left out.
+ * finishes). Durations, which only Ollama itself can measure, are left out. Ollama has no message header, so carrying
+ * on another model's stream only adds a {@code tiergate} object (the continuation note) to the last line.
  */
 public final class OllamaStreamEncoder implements StreamEncoder {
 
@@ -27,6 +28,7 @@ public final class OllamaStreamEncoder implements StreamEncoder {
 
   private final String model;
   private final Clock clock;
+  private final ObjectNode note;
   private final Map<Integer, PendingCall> calls = new LinkedHashMap<>();
   private Buffer out;
   private FinishReason finishReason;
@@ -38,8 +40,14 @@ public final class OllamaStreamEncoder implements StreamEncoder {
   }
 
   public OllamaStreamEncoder(String model, Clock clock) {
+    this(model, clock, null);
+  }
+
+  /** @param note the {@code tiergate} object of the last line, null for none */
+  public OllamaStreamEncoder(String model, Clock clock, ObjectNode note) {
     this.model = model;
     this.clock = clock;
+    this.note = note;
   }
 
   @Override
@@ -68,6 +76,9 @@ public final class OllamaStreamEncoder implements StreamEncoder {
         flushCalls();
         ObjectNode last = answer(model, clock, "");
         finish(last, finishReason, promptTokens, completionTokens);
+        if (note != null) {
+          last.set("tiergate", note);
+        }
         line(last);
       }
       case StreamEvent.MessageStart start -> {

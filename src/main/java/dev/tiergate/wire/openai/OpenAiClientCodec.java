@@ -5,7 +5,9 @@ import dev.tiergate.http.GatewayException;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.ClientCodec;
 import dev.tiergate.wire.Completion;
+import dev.tiergate.wire.ContinuationNote;
 import dev.tiergate.wire.StreamEncoder;
+import dev.tiergate.wire.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -52,6 +54,14 @@ public final class OpenAiClientCodec implements ClientCodec {
   public StreamEncoder newStreamEncoder(ChatRequest request, String model, String requestId) {
     return new OpenAiStreamEncoder("chatcmpl-" + requestId, model, System.currentTimeMillis() / 1000,
         request.clientWantsUsage());
+  }
+
+  @Override
+  public StreamEncoder resumeStreamEncoder(ChatRequest request, String model, String requestId, StreamPosition at,
+                                           ContinuationNote note) {
+    String id = at.messageId() != null ? at.messageId() : "chatcmpl-" + requestId;
+    return new OpenAiStreamEncoder(id, model, System.currentTimeMillis() / 1000, request.clientWantsUsage(), true,
+        note.json(model));
   }
 
   @Override

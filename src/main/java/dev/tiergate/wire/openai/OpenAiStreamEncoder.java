@@ -8,12 +8,14 @@ import dev.tiergate.http.JsonSupport;
 import dev.tiergate.wire.FinishReason;
 import dev.tiergate.wire.StreamEncoder;
 import dev.tiergate.wire.StreamEvent;
+import dev.tiergate.wire.StreamPosition;
 import io.vertx.core.buffer.Buffer;
 
 /**
  * Writes events as an OpenAI {@code chat.completion.chunk} stream: a role chunk first, one chunk per text or tool-call
  * delta, the finish chunk, the usage chunk when the client asked for it ({@code stream_options.include_usage}), and
- * {@code [DONE]}.
+ * {@code [DONE]}. A resumed encoder carries on a stream another model began: no role chunk, the same id, and a
+ * {@code tiergate} object in its last chunk telling of the continuation.
  */
 final class OpenAiStreamEncoder implements StreamEncoder {
 
@@ -23,6 +25,7 @@ final class OpenAiStreamEncoder implements StreamEncoder {
   private final String model;
   private final long created;
   private final boolean includeUsage;
+  private final ObjectNode note;
   private Buffer out;
   private boolean started;
   private boolean finished;
@@ -31,10 +34,25 @@ final class OpenAiStreamEncoder implements StreamEncoder {
   private long completionTokens = -1;
 
   OpenAiStreamEncoder(String id, String model, long created, boolean includeUsage) {
+    this(id, model, created, includeUsage, false, null);
+  }
+
+  /**
+   * @param resumed whether the client already received the role chunk
+   * @param note    the {@code tiergate} object of the last chunk, null for none
+   */
+  OpenAiStreamEncoder(String id, String model, long created, boolean includeUsage, boolean resumed, ObjectNode note) {
     this.id = id;
     this.model = model;
     this.created = created;
     this.includeUsage = includeUsage;
+    this.started = resumed;
+    this.note = note;
+  }
+
+  @Override
+  public StreamPosition position() {
+    return new StreamPosition(id, -1, false, 0);
   }
 
   @Override
@@ -78,7 +96,11 @@ final class OpenAiStreamEncoder implements StreamEncoder {
   private void finish(FinishReason reason) {
     if (!finished) {
       finished = true;
-      write(chunk(JSON.objectNode(), OpenAiFinish.write(reason)));
+      ObjectNode chunk = chunk(JSON.objectNode(), OpenAiFinish.write(reason));
+      if (note != null && !includeUsage) {
+        chunk.set("tiergate", note);
+      }
+      write(chunk);
     }
   }
 
@@ -88,6 +110,9 @@ final class OpenAiStreamEncoder implements StreamEncoder {
       ObjectNode chunk = header();
       chunk.putArray("choices");
       chunk.set("usage", OpenAiCompletions.usage(promptTokens, completionTokens));
+      if (note != null) {
+        chunk.set("tiergate", note);
+      }
       write(chunk);
     }
     append(Buffer.buffer("data: [DONE]\n\n"));

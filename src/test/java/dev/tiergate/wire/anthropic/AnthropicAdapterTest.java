@@ -51,7 +51,7 @@ class AnthropicAdapterTest {
     ProviderConfig provider = new ProviderConfig("anthropic", ProviderFamily.ANTHROPIC, URI.create(baseUrl),
         Optional.of(new Secret(KEY)), new ProviderTimeouts(1_000, 2_000, 3_000, 4_000), 4, true, false, false);
     return new Target(new ModelConfig("smart", "anthropic", "claude-sonnet-4-5", Tier.SONNET, List.of(),
-        stripThinking, 0, 0, 0), provider);
+        stripThinking, true, 0, 0, 0), provider);
   }
 
   private static JsonNode json(Buffer buffer) {

@@ -84,7 +84,7 @@ class CohereAdapterTest {
     ChatRequest request = new ChatRequest(ClientFormat.OPENAI, JsonNodeFactory.instance.objectNode(), "smart", stream,
         false, null, Lazy.of(conversation));
     Target target = new Target(new ModelConfig("smart", "cohere", "command-a-03-2025", Tier.SONNET, List.of(), false,
-        0, 0, 0),
+        false, 0, 0, 0),
         provider(baseUrl));
     return adapter.prepare(request, target, MultiMap.caseInsensitiveMultiMap(), "req-2");
   }

@@ -103,7 +103,7 @@ class GeminiAdapterTest {
         List.of(new Part.Text("hello")))), List.of(), ToolChoice.AUTO, Sampling.DEFAULT, ResponseFormat.TEXT, stream);
     ChatRequest request = new ChatRequest(ClientFormat.OPENAI, JsonNodeFactory.instance.objectNode(), "fast", stream,
         false, null, Lazy.of(conversation));
-    Target target = new Target(new ModelConfig("fast", "gemini", model, Tier.HAIKU, List.of(), false, 0, 0, 0),
+    Target target = new Target(new ModelConfig("fast", "gemini", model, Tier.HAIKU, List.of(), false, false, 0, 0, 0),
         provider(baseUrl));
     MultiMap forward = MultiMap.caseInsensitiveMultiMap().add("traceparent", "00-abc-def-01");
     return adapter.prepare(request, target, forward, "req-1");

@@ -42,7 +42,7 @@ class OllamaAdapterTest {
     ProviderConfig provider = new ProviderConfig("ollama", ProviderFamily.OLLAMA, URI.create(baseUrl), key,
         new ProviderTimeouts(1_000, 30_000, 30_000, 600_000), 8, false, true, false);
     return new Target(new ModelConfig("local-fast", "ollama", "qwen3:8b", Tier.HAIKU, List.of(), stripThinking,
-        0, 0, 0),
+        true, 0, 0, 0),
         provider);
   }
 
