@@ -92,9 +92,17 @@ public final class GatewayException extends RuntimeException {
 
   /** The upstream refused the request as invalid (its 4xx); not retried, shown as the client's error. */
   public static GatewayException upstreamRejected(int status, String message) {
+    return upstreamRejected(status, null, message);
+  }
+
+  /**
+   * The upstream refused the request as invalid, with its own error code (such as {@code context_length_exceeded}),
+   * which the client sees so that it can tell one refusal from another; null for {@code upstream_rejected}.
+   */
+  public static GatewayException upstreamRejected(int status, String upstreamCode, String message) {
     int shown = status == 404 ? 404 : 400;
-    return new GatewayException(shown, "invalid_request_error", "upstream_rejected", "upstream_rejected", false, null,
-        message);
+    return new GatewayException(shown, "invalid_request_error", upstreamCode != null ? upstreamCode
+        : "upstream_rejected", "upstream_rejected", false, null, message);
   }
 
   public static GatewayException timeout(String errorClass, String message) {

@@ -162,7 +162,7 @@ final class ProxyCall implements StreamRelay.Listener {
     }
     tally.issuing();
     firstByteTimer = vertx.setTimer(firstByteMs, id -> onAttemptFailure(seq, GatewayException.timeout(
-        "upstream_timeout", "The upstream sent no answer within " + firstByteMs + " ms")));
+        "upstream_timeout", "The upstream sent no content within " + firstByteMs + " ms")));
     upstreams.request(target.provider(), prepared.options())
         .compose(req -> send(seq, req, prepared.body()))
         .onSuccess(resp -> onResponse(seq, adapter, outgoing, resp))
