@@ -1,16 +1,15 @@
 package dev.tiergate.http;
 
 import static dev.tiergate.http.FaultConformanceTest.CUT_WORDS;
-import static dev.tiergate.http.FaultConformanceTest.FIRST_BYTE_MS;
 import static dev.tiergate.http.FaultConformanceTest.HANG_MS;
-import static dev.tiergate.http.FaultConformanceTest.IDLE_MS;
-import static dev.tiergate.http.FaultConformanceTest.MAX_STREAM_MS;
 import static dev.tiergate.http.FaultConformanceTest.assertErrorFrame;
 import static dev.tiergate.http.FaultConformanceTest.assertWholeAnswer;
 import static dev.tiergate.http.FaultConformanceTest.firstWords;
-import static dev.tiergate.http.FaultConformanceTest.model;
 import static dev.tiergate.http.FaultConformanceTest.textBeforeError;
 import static dev.tiergate.http.FaultConformanceTest.timed;
+import static dev.tiergate.support.FaultGateway.FALLBACK;
+import static dev.tiergate.support.FaultGateway.FIRST_BYTE_MS;
+import static dev.tiergate.support.FaultGateway.IDLE_MS;
 import static dev.tiergate.support.FaultUpstream.ANSWER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,10 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tiergate.bus.Addresses;
 import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.http.FaultConformanceTest.Timed;
-import dev.tiergate.support.FakeUpstream;
+import dev.tiergate.support.FaultGateway;
 import dev.tiergate.support.FaultUpstream;
 import dev.tiergate.support.Http;
-import dev.tiergate.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,13 +41,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The second half of the fault-conformance suite: streams that break off after content reached the client. With a
  * prefill-capable fallback the client gets one complete answer (the fallback continues from the text relayed so far,
  * sent as a trailing assistant message); without one, or when the fallback refuses, an error frame naming the
- * original failure. Same fault upstream and models as {@link FaultConformanceTest}, plus the chains named below.
+ * original failure. A {@link FaultGateway} with the chains named in {@link #start}.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class ContinuationConformanceTest {
-
-  private static final String FALLBACK = "an-ok";
 
   private FaultUpstream fault;
   private Http http;
@@ -58,22 +54,16 @@ class ContinuationConformanceTest {
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
     vertx.eventBus().<CallOutcome>localConsumer(Addresses.OUTCOMES, m -> outcome.tryComplete(m.body()));
-    Future.all(FaultUpstream.start(vertx), FakeUpstream.start(vertx))
-        .compose(both -> {
-          fault = both.resultAt(0);
-          TestGateway gateway = TestGateway.to(both.<FakeUpstream>resultAt(1))
-              .routing(FaultConformanceTest.routing()).timeouts(FIRST_BYTE_MS, IDLE_MS, MAX_STREAM_MS);
-          FaultConformanceTest.providers(fault.root()).forEach(p -> gateway.provider(p.getKey(),
-              (JsonObject) p.getValue()));
-          FaultConformanceTest.models().forEach(m -> gateway.model(m.getKey(), (JsonObject) m.getValue()));
-          chain(gateway, "oa-cut-then-an-refuse-prefill", "fault-openai", FaultUpstream.CUT, "an-refuse-prefill");
-          chain(gateway, "oa-cut-then-oa-ok", "fault-openai", FaultUpstream.CUT, "oa-ok");
-          chain(gateway, "oa-cut-then-an-blackhole", "fault-openai", FaultUpstream.CUT, "an-blackhole");
-          chain(gateway, "oa-cut-then-refuse-then-ok", "fault-openai", FaultUpstream.CUT, "an-refuse-prefill",
-              FALLBACK);
-          chain(gateway, "an-cut-then-an-ok", "fault-anthropic", FaultUpstream.CUT, FALLBACK);
-          chain(gateway, "ol-stall-then-ol-ok", "fault-ollama", FaultUpstream.STALL, "ol-ok");
-          return gateway.start(vertx);
+    FaultUpstream.start(vertx)
+        .compose(f -> {
+          fault = f;
+          return FaultGateway.start(vertx, f, List.of(
+              List.of("oa-cut-then-an-refuse-prefill", "fault-openai", FaultUpstream.CUT, "an-refuse-prefill"),
+              List.of("oa-cut-then-oa-ok", "fault-openai", FaultUpstream.CUT, "oa-ok"),
+              List.of("oa-cut-then-an-blackhole", "fault-openai", FaultUpstream.CUT, "an-blackhole"),
+              List.of("oa-cut-then-refuse-then-ok", "fault-openai", FaultUpstream.CUT, "an-refuse-prefill", FALLBACK),
+              List.of("an-cut-then-an-ok", "fault-anthropic", FaultUpstream.CUT, FALLBACK),
+              List.of("ol-stall-then-ol-ok", "fault-ollama", FaultUpstream.STALL, "ol-ok")));
         })
         .onSuccess(gateway -> http = new Http(vertx, gateway.port()))
         .onComplete(ctx.succeedingThenComplete());
@@ -268,9 +258,5 @@ class ContinuationConformanceTest {
   private static JsonObject lastChunk(Http.Response r) {
     List<String> data = r.dataLines();
     return new JsonObject(data.get(data.size() - 2));
-  }
-
-  private static void chain(TestGateway gateway, String key, String provider, String fault, String... fallbacks) {
-    gateway.model(key, model(provider, fault).put("fallbacks", new JsonArray(List.of((Object[]) fallbacks))));
   }
 }

@@ -1,15 +1,20 @@
 package dev.tiergate.http;
 
+import static dev.tiergate.support.FaultGateway.ATTEMPTS;
+import static dev.tiergate.support.FaultGateway.BREAKER_FAILURES;
+import static dev.tiergate.support.FaultGateway.BREAKER_RESET_MS;
+import static dev.tiergate.support.FaultGateway.FALLBACK;
+import static dev.tiergate.support.FaultGateway.FIRST_BYTE_MS;
+import static dev.tiergate.support.FaultGateway.IDLE_MS;
 import static dev.tiergate.support.FaultUpstream.ANSWER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tiergate.support.FakeUpstream;
+import dev.tiergate.support.FaultGateway;
 import dev.tiergate.support.FaultUpstream;
 import dev.tiergate.support.Http;
-import dev.tiergate.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -27,24 +32,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The gateway against every fault of a {@link FaultUpstream} that stands behind one provider per family: model
- * {@code oa-<fault>}, {@code an-<fault>} and {@code ol-<fault>} ask the OpenAI, Anthropic and Ollama provider for
- * upstream model {@code <fault>}; {@code oa-<fault>-then-an-ok} falls back to {@code an-ok}. Each case checks what the
- * client receives (never a truncated success), how often each upstream model was asked, and that nothing hangs.
+ * The gateway against every fault of a {@link FaultUpstream} behind a {@link FaultGateway}: model {@code oa-<fault>}
+ * asks the OpenAI provider for upstream model {@code <fault>}, {@code an-<fault>} the Anthropic one;
+ * {@code oa-<fault>-then-an-ok} falls back to {@code an-ok}. Each case checks what the client receives (never a
+ * truncated success), how often each upstream model was asked, and that nothing hangs. Streams that break off with a
+ * prefill-capable fallback are {@link ContinuationConformanceTest}'s.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class FaultConformanceTest {
 
-  static final long FIRST_BYTE_MS = 1000;
-  static final long IDLE_MS = 600;
-  static final long MAX_STREAM_MS = 20_000;
-  private static final int ATTEMPTS = 3;
-  private static final int BREAKER_FAILURES = 2;
-  private static final long BREAKER_RESET_MS = 1000;
   /** Upper bounds only catch hangs. */
   static final long HANG_MS = 10_000;
-  private static final String FALLBACK = "an-ok";
   static final int CUT_WORDS = 6;
 
   private FaultUpstream fault;
@@ -57,15 +56,10 @@ class FaultConformanceTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    // TestGateway needs a FakeUpstream for its own providers; no test model uses them.
-    Future.all(FaultUpstream.start(vertx), FakeUpstream.start(vertx))
-        .compose(both -> {
-          fault = both.resultAt(0);
-          TestGateway gateway = TestGateway.to(both.<FakeUpstream>resultAt(1)).routing(routing())
-              .timeouts(FIRST_BYTE_MS, IDLE_MS, MAX_STREAM_MS);
-          providers(fault.root()).forEach(p -> gateway.provider(p.getKey(), (JsonObject) p.getValue()));
-          models().forEach(m -> gateway.model(m.getKey(), (JsonObject) m.getValue()));
-          return gateway.start(vertx);
+    FaultUpstream.start(vertx)
+        .compose(f -> {
+          fault = f;
+          return FaultGateway.start(vertx, f, List.of());
         })
         .onSuccess(gateway -> {
           http = new Http(vertx, gateway.port());
@@ -280,47 +274,6 @@ class FaultConformanceTest {
           assertEquals(BREAKER_FAILURES + 2, fault.attempts(FaultUpstream.OK));
           ctx.completeNow();
         })));
-  }
-
-  /** The resilience settings: small delays, breakers that open after {@value #BREAKER_FAILURES} failed calls. */
-  static JsonObject routing() {
-    return new JsonObject().put("classify", false).put("resilience", new JsonObject().put("chainDeadlineMs", 10_000)
-        .put("maxAttemptsPerTarget", ATTEMPTS).put("baseDelayMs", 10).put("maxDelayMs", 40)
-        .put("retryAfterCapMs", 3000).put("breakerMaxFailures", BREAKER_FAILURES)
-        .put("breakerResetMs", BREAKER_RESET_MS).put("breakerWindowMs", 5000));
-  }
-
-  /** One provider per family, all on the fault upstream at {@code root}. */
-  static JsonObject providers(String root) {
-    return new JsonObject()
-        .put("fault-openai", provider("openai-compatible", root + "/v1"))
-        .put("fault-anthropic", provider("anthropic", root))
-        .put("fault-ollama", provider("ollama", root));
-  }
-
-  /**
-   * {@code <prefix>-<fault>} for every family and fault name, and {@code oa-<fault>-then-an-ok}. The Anthropic and
-   * Ollama models are marked as continuing a prefill, as those APIs do.
-   */
-  static JsonObject models() {
-    JsonObject models = new JsonObject();
-    for (String name : FaultUpstream.MODELS) {
-      models.put("oa-" + name, model("fault-openai", name));
-      models.put("an-" + name, model("fault-anthropic", name).put("prefill", true));
-      models.put("ol-" + name, model("fault-ollama", name).put("prefill", true));
-      models.put("oa-" + name + "-then-" + FALLBACK, model("fault-openai", name)
-          .put("fallbacks", new JsonArray().add(FALLBACK)));
-    }
-    return models;
-  }
-
-  private static JsonObject provider(String family, String baseUrl) {
-    return new JsonObject().put("family", family).put("baseUrl", baseUrl).put("apiKeyEnv", "FAKE_KEY")
-        .put("allowPrivateNetwork", true);
-  }
-
-  static JsonObject model(String provider, String upstreamModel) {
-    return new JsonObject().put("provider", provider).put("upstreamModel", upstreamModel).put("tier", "sonnet");
   }
 
   private Future<Timed> openAiStream(String model) {

@@ -55,6 +55,11 @@ public final class TestGateway {
     return new TestGateway(primary.baseUrl(), primary.baseUrl());
   }
 
+  /** A gateway whose providers {@code fake} and {@code backup} both point at {@code baseUrl} (OpenAI-compatible). */
+  public static TestGateway at(String baseUrl) {
+    return new TestGateway(baseUrl, baseUrl);
+  }
+
   public static TestGateway to(FakeUpstream primary, FakeUpstream backup) {
     return new TestGateway(primary.baseUrl(), backup.baseUrl());
   }
