@@ -207,8 +207,9 @@ public final class ConfigLoader {
       }
       models.put(name, new ModelConfig(name, provider, string(json, key + ".upstreamModel", name),
           Tier.parseConfig(key + ".tier", string(json, key + ".tier", "sonnet")), fallbackKeys,
-          bool(json, key + ".stripThinking", false), bool(json, key + ".prefill", false), price(json, key + ".price.inputPer1k"),
-          price(json, key + ".price.outputPer1k"), contextTokens(json, key + ".contextTokens")));
+          bool(json, key + ".stripThinking", false), bool(json, key + ".prefill", false),
+          price(json, key + ".price.inputPer1k"), price(json, key + ".price.outputPer1k"),
+          contextTokens(json, key + ".contextTokens")));
     }
     return models;
   }

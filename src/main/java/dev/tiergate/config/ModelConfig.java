@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param contextTokens    the model's context window in tokens; 0 when unknown
  */
 public record ModelConfig(String key, String provider, String upstreamModel, Tier tier, List<String> fallbacks,
-                          boolean stripThinking, boolean prefill, double inputPricePer1k, double outputPricePer1k, int contextTokens) {
+                          boolean stripThinking, boolean prefill, double inputPricePer1k, double outputPricePer1k,
+                          int contextTokens) {
 
   public ModelConfig {
     Objects.requireNonNull(key, "key");

@@ -4,7 +4,6 @@ import dev.tiergate.bus.CallOutcome;
 import dev.tiergate.config.ProviderTimeouts;
 import dev.tiergate.config.StreamingConfig;
 import dev.tiergate.provider.ProviderAdapter;
-import dev.tiergate.provider.Usage;
 import dev.tiergate.provider.UpstreamRequest;
 import dev.tiergate.provider.Upstreams;
 import dev.tiergate.routing.RouteDecision;
@@ -12,7 +11,6 @@ import dev.tiergate.routing.Target;
 import dev.tiergate.wire.ChatRequest;
 import dev.tiergate.wire.ClientCodec;
 import dev.tiergate.wire.ClientFormat;
-import dev.tiergate.wire.ContinuationNote;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -66,12 +64,7 @@ final class ProxyCall implements StreamRelay.Listener {
   private boolean finished;
   /** Whether the current attempt's relay sent content (for a continuation: whether the fallback's text began). */
   private boolean attemptContent;
-  /** The failure that broke the answer off mid-stream, with the model it broke on; null while the answer is whole. */
-  private GatewayException broken;
-  private String brokenModel;
-  /** What the client has of the broken answer, for a continuation; null when it cannot be continued. */
-  private Resume resume;
-  private Usage brokenUsage;
+  private final BrokenAnswer broken = new BrokenAnswer();
   /** Set while the current attempt continues a broken answer. */
   private Continuation continuation;
   private boolean continued;
@@ -127,18 +120,19 @@ final class ProxyCall implements StreamRelay.Listener {
    * duration; ends the stream with the original failure when no target can.
    */
   private void continueOrFail() {
+    Continuation next = broken.continuation();
     long leftMs = maxEndsMs - System.currentTimeMillis();
-    if (resume == null || leftMs <= 0 || !chain.admitContinuation(chain.index() + 1)) {
-      fail(broken);
+    if (next == null || leftMs <= 0 || !chain.admitContinuation(chain.index() + 1)) {
+      fail(broken.cause());
       return;
     }
     target = chain.target();
-    continuation = Continuation.of(resume, brokenUsage, new ContinuationNote(brokenModel, broken.errorClass()));
+    continuation = next;
     ChatRequest continuing;
     try {
-      continuing = request.continuing(continuation.prefill());
+      continuing = request.continuing(next.prefill());
     } catch (GatewayException e) {
-      fail(broken);
+      fail(broken.cause());
       return;
     }
     issue(continuing, Math.max(1, Math.min(target.provider().timeouts().firstByteMs(), leftMs)));
@@ -306,20 +300,12 @@ final class ProxyCall implements StreamRelay.Listener {
     }
   }
 
-  /**
-   * An attempt failed after content reached the client. When this attempt's own content broke off, that failure is
-   * what the client must hear of and what a continuation resumes from; a continuation that failed before its first
-   * content changes neither, so the error frame never names a fallback's refusal.
-   */
+  /** An attempt failed after content reached the client: continue the answer elsewhere, or end it with the cause. */
   private void onBrokenAnswer(GatewayException error) {
     if (attemptContent && relay != null) {
-      resume = relay.resumePoint();
-      brokenUsage = tally.soFar(relay, request);
-      broken = error.withMessage(error.getMessage() + " (after about " + brokenUsage.completionTokens()
-          + " tokens of the answer had reached the client)");
-      brokenModel = target.model().key();
-    } else if (broken == null) {
-      broken = error;
+      broken.brokeOff(error, relay, target, tally.soFar(relay, request));
+    } else {
+      broken.failedBeforeContent(error);
     }
     abortUpstream();
     chain.failed(error);
@@ -354,9 +340,9 @@ final class ProxyCall implements StreamRelay.Listener {
       return;
     }
     abortUpstream();
-    if (broken != null && !attemptContent) {
+    if (broken.isBroken() && !attemptContent) {
       // A continuation that had not begun when time ran out: the answer is broken by what broke it, not by the clock.
-      fail(broken);
+      fail(broken.cause());
       return;
     }
     fail(GatewayException.timeout("upstream_max_duration", "The call exceeded the maximum duration of "

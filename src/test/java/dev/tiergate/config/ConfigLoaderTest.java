@@ -54,6 +54,11 @@ class ConfigLoaderTest {
     assertEquals("claude-3-5-haiku-20241022", config.models().get("claude-haiku-3-5-20241022").upstreamModel());
     assertTrue(config.models().get("qwen3-coder:30b").stripThinking());
     assertFalse(config.models().get("gpt-4o").stripThinking());
+    for (var model : config.models().values()) {
+      ProviderFamily family = config.providers().get(model.provider()).family();
+      assertEquals(family == ProviderFamily.ANTHROPIC || family == ProviderFamily.OLLAMA, model.prefill(),
+          model.key() + ": Anthropic and Ollama models continue a prefill, the others do not");
+    }
     assertTrue(config.providers().get("ollama").local());
     assertEquals(30_000, config.providers().get("ollama").timeouts().firstByteMs());
     assertEquals(120_000, config.providers().get("openai").timeouts().firstByteMs());

@@ -18,8 +18,8 @@ class AccessLogTest {
   void everyFieldIsWrittenAndEscaped() {
     String awkward = "mo\"del\\with\nnew\tline\u0001\u2028";
     CallOutcome outcome = new CallOutcome("tg-1", "key-1", "openai", "cloud", "cloud", "sonnet", "prov", awkward, 200,
-        true, true, 2, 12.3456789, 100.5, 0.0421, 9, -1, true, true, false, 512, "end_turn", "upstream_stream_cut", false,
-        "leaked_think", "the \"prompt\"");
+        true, true, 2, 12.3456789, 100.5, 0.0421, 9, -1, true, true, false, 512, "end_turn", "upstream_stream_cut",
+        false, "leaked_think", "the \"prompt\"");
     JsonObject line = AccessLog.line(outcome, 0.000123456789, new MutableClock(Instant.parse("2026-11-22T07:00:00Z")));
     assertEquals(awkward, line.getString("model"));
     assertEquals("2026-11-22T07:00:00Z", line.getString("ts"));
@@ -43,5 +43,16 @@ class AccessLogTest {
     assertEquals(0.2, plain.getDouble("durationMs"));
     assertFalse(plain.containsKey("prompt"));
     assertEquals(23, plain.size());
+  }
+
+  @Test
+  void aContinuedAnswerSaysSo() {
+    CallOutcome continued = new CallOutcome("tg-3", "anonymous", "openai", "cloud", "cloud", "sonnet", "anthropic",
+        "claude", 200, true, true, 0, 80, 900, 0.3, 60, 40, true, false, true, 2048, "end_turn", null, false, null,
+        null);
+    JsonObject line = AccessLog.line(continued, 0, new MutableClock(Instant.EPOCH));
+    assertTrue(line.getBoolean("continued"));
+    assertTrue(line.getBoolean("fallback"));
+    assertEquals("claude", line.getString("model"));
   }
 }
