@@ -135,6 +135,10 @@ final class ProxyCall implements StreamRelay.Listener {
       fail(broken.cause());
       return;
     }
+    if (codec.heartbeat() != null) {
+      cancelTimer(heartbeatTimer);
+      heartbeatTimer = vertx.setPeriodic(streaming.heartbeatMs(), id -> heartbeat());
+    }
     issue(continuing, Math.max(1, Math.min(target.provider().timeouts().firstByteMs(), leftMs)));
   }
 
@@ -239,10 +243,10 @@ final class ProxyCall implements StreamRelay.Listener {
   @Override
   public void onFirstContent() {
     cancelTimer(firstByteTimer);
+    cancelTimer(heartbeatTimer);
     attemptContent = true;
     continued |= continuation != null;
     if (!contentStarted) {
-      cancelTimer(heartbeatTimer);
       contentStarted = true;
       services.latency().record(target.model().key(), tally.contentStarts());
     }
@@ -322,8 +326,9 @@ final class ProxyCall implements StreamRelay.Listener {
     }
   }
 
+  /** Keeps a waiting client's connection alive: before the first content, and while a continuation has not begun. */
   private void heartbeat() {
-    if (finished || contentStarted) {
+    if (finished || attemptContent) {
       cancelTimer(heartbeatTimer);
       return;
     }

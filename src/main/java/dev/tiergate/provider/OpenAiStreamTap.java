@@ -130,6 +130,9 @@ public final class OpenAiStreamTap implements StreamTap {
           usage = usage.withFinishReason(OpenAiFinish.read(parser.getText()).name().toLowerCase(Locale.ROOT));
         } else if (field.equals("delta") && token == JsonToken.START_OBJECT) {
           countDelta(parser);
+        } else if (field.equals("index") && token == JsonToken.VALUE_NUMBER_INT && parser.getIntValue() != 0) {
+          // Several choices (n > 1) interleave their texts: no single answer to continue.
+          beyondText = true;
         } else {
           parser.skipChildren();
         }

@@ -47,6 +47,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class ContinuationConformanceTest {
 
+  private static final long HEARTBEAT_MS = 150;
+
   private FaultUpstream fault;
   private Http http;
   private final Promise<CallOutcome> outcome = Promise.promise();
@@ -57,13 +59,15 @@ class ContinuationConformanceTest {
     FaultUpstream.start(vertx)
         .compose(f -> {
           fault = f;
-          return FaultGateway.start(vertx, f, List.of(
+          return FaultGateway.configure(f, List.of(
               List.of("oa-cut-then-an-refuse-prefill", "fault-openai", FaultUpstream.CUT, "an-refuse-prefill"),
               List.of("oa-cut-then-oa-ok", "fault-openai", FaultUpstream.CUT, "oa-ok"),
               List.of("oa-cut-then-an-blackhole", "fault-openai", FaultUpstream.CUT, "an-blackhole"),
               List.of("oa-cut-then-refuse-then-ok", "fault-openai", FaultUpstream.CUT, "an-refuse-prefill", FALLBACK),
               List.of("an-cut-then-an-ok", "fault-anthropic", FaultUpstream.CUT, FALLBACK),
-              List.of("ol-stall-then-ol-ok", "fault-ollama", FaultUpstream.STALL, "ol-ok")));
+              List.of("ol-stall-then-ol-ok", "fault-ollama", FaultUpstream.STALL, "ol-ok"),
+              List.of("oa-cut-then-an-late", "fault-openai", FaultUpstream.CUT, "an-late-first-token")))
+              .heartbeatMs(HEARTBEAT_MS).start(vertx);
         })
         .onSuccess(gateway -> http = new Http(vertx, gateway.port()))
         .onComplete(ctx.succeedingThenComplete());
@@ -188,6 +192,22 @@ class ContinuationConformanceTest {
       assertEquals(1, fault.attempts(FaultUpstream.BLACKHOLE));
       assertTrue(t.ms() >= FIRST_BYTE_MS, t.ms() + " ms");
       assertTrue(t.ms() < FIRST_BYTE_MS + 3000, "recovery is bounded: " + t.ms() + " ms");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aClientWaitingForTheContinuationGetsKeepAlives(VertxTestContext ctx) {
+    fault.knobs().firstTokenDelayMs(FIRST_BYTE_MS * 3 / 4);
+    openAiStream("oa-cut-then-an-late", false).onComplete(ctx.succeeding(t -> ctx.verify(() -> {
+      Http.Response r = t.response();
+      assertWholeAnswer(r);
+      String body = r.text();
+      String sixthWord = FaultUpstream.pieces(ANSWER).get(CUT_WORDS - 1);
+      int keepAlive = body.indexOf(": keep-alive");
+      assertTrue(keepAlive > body.indexOf("\"" + sixthWord + "\""), "keep-alives after the break: " + body);
+      assertTrue(body.split(": keep-alive", -1).length - 1 >= 2, "keep-alives while the fallback was silent: " + body);
+      assertEquals(1, fault.attempts(FaultUpstream.LATE_FIRST_TOKEN));
       ctx.completeNow();
     })));
   }

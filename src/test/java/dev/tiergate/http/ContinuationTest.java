@@ -164,6 +164,16 @@ class ContinuationTest {
   }
 
   @Test
+  void theOpenAiTapGivesUpOnSeveralChoices() {
+    OpenAiStreamTap tap = new OpenAiStreamTap(false);
+    tap.captureText();
+    tap.inspect(data("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}"));
+    assertEquals("a", tap.capturedText());
+    tap.inspect(data("{\"id\":\"c\",\"choices\":[{\"index\":1,\"delta\":{\"content\":\"b\"}}]}"));
+    assertNull(tap.capturedText(), "n > 1: no single answer to continue");
+  }
+
+  @Test
   void aTapThatWasNotAskedToCaptureKeepsNothing() {
     OpenAiStreamTap tap = new OpenAiStreamTap(false);
     tap.inspect(data("{\"id\":\"chatcmpl-9\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}"));

@@ -27,12 +27,17 @@ public final class FaultGateway {
   private FaultGateway() {
   }
 
-  /**
-   * Starts the gateway.
-   *
-   * @param chains extra models: key to {provider, upstream fault, fallback keys…}
-   */
+  /** Starts the gateway of {@link #configure}. */
   public static Future<TestGateway> start(Vertx vertx, FaultUpstream fault, List<List<String>> chains) {
+    return configure(fault, chains).start(vertx);
+  }
+
+  /**
+   * The gateway, not yet started.
+   *
+   * @param chains extra models: key, provider, upstream fault, then the fallback keys
+   */
+  public static TestGateway configure(FaultUpstream fault, List<List<String>> chains) {
     TestGateway gateway = TestGateway.at(fault.root() + "/v1").routing(routing())
         .timeouts(FIRST_BYTE_MS, IDLE_MS, MAX_STREAM_MS);
     providers(fault.root()).forEach(p -> gateway.provider(p.getKey(), (JsonObject) p.getValue()));
@@ -41,7 +46,7 @@ public final class FaultGateway {
       gateway.model(chain.get(0), model(chain.get(1), chain.get(2))
           .put("fallbacks", new JsonArray(List.copyOf(chain.subList(3, chain.size())))));
     }
-    return gateway.start(vertx);
+    return gateway;
   }
 
   /** Small delays; breakers that open after {@value #BREAKER_FAILURES} failed calls. */
