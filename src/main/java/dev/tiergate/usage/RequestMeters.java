@@ -47,6 +47,7 @@ public final class RequestMeters {
     Counter estimatedCompletion;
     Counter retries;
     Counter partial;
+    Counter continued;
     Counter reasoningStripped;
 
     Meters(Labels l) {
@@ -113,6 +114,15 @@ public final class RequestMeters {
             .register(registry);
       }
       m.partial.increment();
+    }
+    if (o.continued()) {
+      if (m.continued == null) {
+        m.continued = Counter.builder("tiergate.streams.continued")
+            .description("Streams that broke off mid-answer and were continued by a prefill-capable fallback (model)")
+            .tags("route", o.route(), "provider", o.provider(), "model", o.model(), "error", labels.error())
+            .register(registry);
+      }
+      m.continued.increment();
     }
     if (o.reasoningStripped()) {
       if (m.reasoningStripped == null) {
