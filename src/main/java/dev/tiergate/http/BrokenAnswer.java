@@ -13,7 +13,7 @@ import dev.tiergate.wire.ContinuationNote;
 final class BrokenAnswer {
 
   private GatewayException cause;
-  private String model;
+  private Target target;
   private Resume resume;
   private Usage usage;
 
@@ -25,7 +25,7 @@ final class BrokenAnswer {
   void brokeOff(GatewayException error, StreamRelay relay, Target target, Usage soFar) {
     resume = relay.resumePoint();
     usage = soFar;
-    model = target.model().key();
+    this.target = target;
     cause = error.withMessage(error.getMessage() + " (after about " + soFar.completionTokens()
         + " tokens of the answer had reached the client)");
   }
@@ -46,8 +46,14 @@ final class BrokenAnswer {
     return cause;
   }
 
+  /** The target whose stream broke (what the outcome names when the answer ends broken); null before any content. */
+  Target target() {
+    return target;
+  }
+
   /** How a fallback would continue the answer; null when it cannot be continued (not kept, or not plain text). */
   Continuation continuation() {
-    return resume == null ? null : Continuation.of(resume, usage, new ContinuationNote(model, cause.errorClass()));
+    return resume == null ? null : Continuation.of(resume, usage, new ContinuationNote(target.model().key(),
+        cause.errorClass()));
   }
 }

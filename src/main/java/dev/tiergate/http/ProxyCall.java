@@ -123,7 +123,7 @@ final class ProxyCall implements StreamRelay.Listener {
     Continuation next = broken.continuation();
     long leftMs = maxEndsMs - System.currentTimeMillis();
     if (next == null || leftMs <= 0 || !chain.admitContinuation(chain.index() + 1)) {
-      fail(broken.cause());
+      failBroken();
       return;
     }
     target = chain.target();
@@ -132,7 +132,7 @@ final class ProxyCall implements StreamRelay.Listener {
     try {
       continuing = request.continuing(next.prefill());
     } catch (GatewayException e) {
-      fail(broken.cause());
+      failBroken();
       return;
     }
     if (codec.heartbeat() != null) {
@@ -316,6 +316,14 @@ final class ProxyCall implements StreamRelay.Listener {
     continueOrFail();
   }
 
+  /** Ends the stream with what broke it, on the outcome of the target it broke on (not a fallback that refused). */
+  private void failBroken() {
+    if (broken.target() != null) {
+      target = broken.target();
+    }
+    fail(broken.cause());
+  }
+
   private void fail(GatewayException error) {
     if (headersSent) {
       response.end(format.errorFrame(error));
@@ -347,7 +355,7 @@ final class ProxyCall implements StreamRelay.Listener {
     abortUpstream();
     if (broken.isBroken() && !attemptContent) {
       // A continuation that had not begun when time ran out: the answer is broken by what broke it, not by the clock.
-      fail(broken.cause());
+      failBroken();
       return;
     }
     fail(GatewayException.timeout("upstream_max_duration", "The call exceeded the maximum duration of "

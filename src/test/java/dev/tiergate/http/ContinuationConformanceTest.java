@@ -156,6 +156,7 @@ class ContinuationConformanceTest {
             assertEquals(1, fault.attempts(FaultUpstream.CUT));
             assertEquals(1, fault.attempts(FaultUpstream.REFUSE_PREFILL), "the continuation was asked once");
             assertEquals("upstream_stream_reset", o.errorClass());
+            assertEquals("oa-cut-then-an-refuse-prefill", o.model(), "the broken model's failure, not the fallback's");
             assertTrue(o.partial() && !o.continued(), o.toString());
             assertTrue(t.ms() < HANG_MS, t.ms() + " ms");
           });
